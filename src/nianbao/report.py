@@ -1,0 +1,164 @@
+"""One report: its params, its format, its raw counts and prose, and what is computed from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from .data import DataRow, DataTable, read_tables
+from .exceptions import DataError
+from .formats import Format, ShareSpec
+from .params import Params, load_params
+from .shares import format_share, percent
+
+
+@dataclass(frozen=True)
+class Item:
+    """A row as the narrative and tables use it."""
+
+    key: str
+    label: str  # as published
+    value: str  # as printed (integers without separators)
+    number: Decimal | None
+    unit: str
+    share: str | None = None  # formatted at the declared precision
+    share_value: Decimal | None = None
+    published_share: str | None = None
+    line: int | None = None
+
+
+def format_number(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        return f"{value:f}" if value != value.to_integral_value() else str(int(value))
+    return str(value)
+
+
+@dataclass
+class Report:
+    root: Path
+    params: Params
+    format: Format
+    tables: dict[str, DataTable]
+    prose: dict[str, str]
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data" / self.params.body / str(self.params.year)
+
+    @property
+    def params_path(self) -> Path:
+        return self.root / "params" / self.params.body / f"{self.params.year}.yaml"
+
+    @property
+    def label(self) -> str:
+        return f"{self.params.body} {self.params.year}"
+
+    # --- access to counts -------------------------------------------------------------------------------
+    def row(self, table: str, row_id: str) -> DataRow | None:
+        data = self.tables.get(table)
+        return None if data is None else data.find(row_id)
+
+    def has(self, table: str, row_id: str, column: str = "year") -> bool:
+        row = self.row(table, row_id)
+        return row is not None and row.value(column) is not None
+
+    def value(self, table: str, row_id: str, column: str = "year"):
+        row = self.row(table, row_id)
+        return None if row is None else row.value(column)
+
+    def rows(self, table: str, row_ids=None, exclude=()) -> list[DataRow]:
+        """Rows of ``table`` in file order; ``row_ids`` (None: all) selects and orders declared rows."""
+        data = self.tables.get(table)
+        if data is None:
+            return []
+        if row_ids is None or row_ids == "all":
+            chosen = list(data.rows)
+        else:
+            chosen = [r for r in data.rows if r.row is not None and r.row.id in row_ids]
+        return [r for r in chosen if r.key not in exclude]
+
+    # --- shares -----------------------------------------------------------------------------------------
+    def share_spec(self, share_id: str) -> ShareSpec:
+        return self.params.share(share_id)
+
+    def share_base(self, share_id: str) -> Item | None:
+        spec = self.share_spec(share_id)
+        ref = spec.base_ref
+        row = self.row(ref.table, ref.row)
+        if row is None:
+            return None
+        return self._item(row, ref.table)
+
+    def _item(self, row: DataRow, table: str, spec: ShareSpec | None = None, base=None) -> Item:
+        number = row.value()
+        share_value = None
+        share = None
+        if spec is not None and isinstance(number, Decimal):
+            share_value = percent(number, base, spec.precision) if isinstance(base, Decimal) else None
+            share = format_share(share_value, spec.precision, spec.trailing_zeros)
+        return Item(
+            key=row.key,
+            label=row.label,
+            value=format_number(number),
+            number=number if isinstance(number, Decimal) else None,
+            unit=self.format.tables[table].unit,
+            share=share,
+            share_value=share_value,
+            published_share=row.published_share,
+            line=row.line,
+        )
+
+    def items(self, table: str, exclude=()) -> list[Item]:
+        return [self._item(r, table) for r in self.rows(table, exclude=exclude) if r.value() is not None]
+
+    def share_items(self, share_id: str) -> list[Item]:
+        spec = self.share_spec(share_id)
+        base_item = self.share_base(share_id)
+        base = base_item.number if base_item is not None else None
+        return [
+            self._item(r, spec.table, spec, base)
+            for r in self.rows(spec.table, spec.rows)
+            if r.value() is not None
+        ]
+
+    def text(self, table: str, row_id: str) -> str:
+        return format_number(self.value(table, row_id))
+
+    def num(self, table: str, row_id: str) -> str:
+        return format_number(self.value(table, row_id))
+
+
+def read_prose(data_dir: Path, fmt: Format) -> dict[str, str]:
+    prose = {}
+    for chapter in fmt.chapters:
+        if chapter.source != "prose":
+            continue
+        path = data_dir / "prose" / chapter.file
+        if not path.exists():
+            if chapter.optional:
+                continue
+            raise DataError(
+                "缺少文字章节",
+                path=path,
+                expected=f"“{chapter.title()}”的正文（Markdown，UTF-8）",
+                hint="报告的文字部分按章节放在 data/<机关>/<年度>/prose/ 下",
+            )
+        try:
+            prose[chapter.id] = path.read_text(encoding="utf-8-sig").strip()
+        except UnicodeDecodeError as exc:
+            raise DataError("文字章节不是 UTF-8 编码", path=path) from exc
+    return prose
+
+
+def load_report(root: Path | str, body: str, year: int | str) -> Report:
+    """Params, declaration, raw counts and prose of one report. Raises InputError subclasses on bad input."""
+    root = Path(root).resolve()
+    params = load_params(root, body, year)
+    fmt = params.format
+    data_dir = root / "data" / params.body / str(params.year)
+    tables = read_tables(data_dir, fmt)
+    prose = read_prose(data_dir, fmt)
+    return Report(root=root, params=params, format=fmt, tables=tables, prose=prose)
