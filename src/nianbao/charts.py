@@ -1,0 +1,50 @@
+"""Charts (seaborn/matplotlib) of the shares a format declares, labelled in Chinese."""
+
+from __future__ import annotations
+
+import io
+
+from .fonts import FontInfo, use_in_matplotlib
+from .report import Report
+
+DPI = 150
+
+
+def share_chart(report: Report, chart_id: str, font: FontInfo):
+    """A horizontal bar chart of one declared share: count and share per row. Returns the Figure."""
+    import seaborn as sns
+    from matplotlib.figure import Figure
+
+    use_in_matplotlib(font)
+    spec = report.format.charts[chart_id]
+    items = report.share_items(spec.share)
+    share = report.share_spec(spec.share)
+    base = report.share_base(spec.share)
+    sns.set_theme(style="whitegrid", font=font.family, rc={"axes.unicode_minus": False})
+    height = 1.2 + 0.45 * max(len(items), 1)
+    fig = Figure(figsize=(7.5, height), dpi=DPI)
+    ax = fig.subplots()
+    labels = [i.label for i in items]
+    values = [float(i.number) for i in items]
+    sns.barplot(x=values, y=labels, hue=labels, legend=False, ax=ax, palette="crest", orient="h")
+    unit = report.format.tables[share.table].unit
+    top = max(values, default=0) or 1
+    for y, item in enumerate(items):
+        text = f"{item.value}{unit}" + (f"（{item.share}%）" if item.share and item.share != "—" else "")
+        ax.text(float(item.number) + top * 0.01, y, text, va="center", fontsize=9)
+    ax.set_xlim(0, top * 1.3)
+    ax.set_xlabel(f"数量（{unit}）")
+    ax.set_ylabel("")
+    title = spec.title
+    if base is not None:
+        title += f"\n占比基数: {base.label} {base.value}{base.unit}"
+    ax.set_title(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def png(fig) -> bytes:
+    """The figure as PNG bytes (no timestamp or software metadata, so equal charts give equal files)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()

@@ -1,0 +1,192 @@
+"""What the notebooks call: open a report, then show its headings, sentences, tables, charts and checks.
+
+The notebooks hold no logic; every function here builds its content from the report and the format
+declaration and displays it as HTML or as an image, which is what the rendered report shows.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from . import charts
+from .fonts import FontInfo, cjk_font, use_in_matplotlib
+from .frames import SEVERITY_ZH
+from .narrative import narrative
+from .report import Report, load_report
+
+
+def _display(obj) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def _html(text: str) -> None:
+    from IPython.display import HTML
+
+    _display(HTML(text))
+
+
+class Session:
+    """A report opened in a notebook, with the output folder (None when exploring interactively)."""
+
+    def __init__(self, report: Report, output_dir: Path | None, font: FontInfo):
+        self.report = report
+        self.output_dir = output_dir
+        self.font = font
+
+    # --- report content -------------------------------------------------------------------------------
+    def heading(self, chapter_id: str) -> None:
+        _html(f'<h2 class="chapter" id="{chapter_id}">{html.escape(self.report.params.heading(chapter_id))}</h2>')
+
+    def narrative(self, key: str) -> None:
+        _html(f'<p class="narrative">{html.escape(narrative(self.report, key))}</p>')
+
+    def table(self, table_id: str) -> None:
+        """Show a table; a table this report has no data file for is left out."""
+        if table_id in self.report.tables:
+            _html(table_html(self.report, table_id))
+
+    def chart(self, chart_id: str) -> None:
+        from IPython.display import Image
+
+        data = charts.png(charts.share_chart(self.report, chart_id, self.font))
+        if self.output_dir is not None:
+            path = self.output_dir / "charts" / f"{chart_id}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        _display(Image(data=data, format="png"))
+
+    # --- validation -----------------------------------------------------------------------------------
+    def validate(self):
+        from .validate import validate
+
+        result = validate(self.report)
+        if self.output_dir is not None:
+            result.write(self.output_dir / "validation.json")
+        return result
+
+    def show_validation(self, result) -> None:
+        _html(validation_html(self.report, result))
+
+
+def open_report(body: str, year: int, root: str | Path = "..", output_dir: str | Path | None = None) -> Session:
+    """Load and check a report; ``output_dir`` receives charts and the validation result."""
+    report = load_report(root, body, year)
+    font = cjk_font(report.params.font)
+    use_in_matplotlib(font)
+    out = Path(output_dir) if output_dir else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    return Session(report, out, font)
+
+
+def table_frame(report: Report, table_id: str) -> pd.DataFrame:
+    """The table as shown in the report: label, count in the table's unit, and the declared share if any."""
+    fmt = report.format
+    table = fmt.tables[table_id]
+    shares = {}
+    share_specs = [s for s in fmt.shares if report.share_spec(s).table == table_id]
+    for share_id in share_specs:
+        for item in report.share_items(share_id):
+            shares[item.key] = item.share
+    columns = [c for c in fmt.columns if c.id in report.tables[table_id].columns]
+    records = []
+    for row in report.rows(table_id):
+        record = {fmt.label_column: row.label}
+        for column in columns:
+            value = row.value(column.id)
+            record[f"{column.label}（{table.unit}）" if row.kind != "text" else column.label] = (
+                "" if value is None else str(value)
+            )
+        if share_specs:
+            record["占比（%）"] = shares.get(row.key, "")
+        records.append(record)
+    frame = pd.DataFrame.from_records(records)
+    return frame.fillna("")
+
+
+def table_html(report: Report, table_id: str) -> str:
+    table = report.format.tables[table_id]
+    caption = html.escape(table.title)
+    notes = []
+    for share_id in report.format.shares:
+        spec = report.share_spec(share_id)
+        base = report.share_base(share_id)
+        if spec.table == table_id and base is not None:
+            notes.append(f"{spec.title}以{base.label}{base.value}{base.unit}为基数，保留{spec.precision}位小数，四舍五入")
+    body = table_frame(report, table_id).to_html(index=False, escape=True, classes="report-table", border=0)
+    note = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in notes)
+    return f'<figure class="report-table"><figcaption>{caption}</figcaption>{body}{note}</figure>'
+
+
+def validation_html(report: Report, result) -> str:
+    """The validation chapter: summary, failed checks with their rows and numbers, every check, every share."""
+    parts = [f'<p class="validation-summary">{html.escape(result.summary())}</p>']
+    failed = [c for c in result.checks if not c.success]
+    if failed:
+        parts.append("<h3>未通过的检查</h3><ul class=\"findings\">")
+        for check in failed:
+            details = "".join(f"<li>{html.escape(d)}</li>" for d in check.details)
+            parts.append(
+                f'<li class="finding {check.severity}"><strong>[{SEVERITY_ZH[check.severity]}]</strong> '
+                f"{html.escape(check.description)}<ul>{details}</ul></li>"
+            )
+        parts.append("</ul>")
+    else:
+        parts.append("<p>全部检查通过。</p>")
+    if result.identities:
+        rows = [
+            {
+                "检查": next((c.description for c in result.checks if c.check == rec["identity"]), rec["identity"]),
+                "列": rec["column"],
+                "左边": rec["lhs_expr"],
+                "关系": "=" if rec["op"] == "==" else "≤",
+                "右边": rec["rhs_expr"],
+                "结果": "通过" if _holds(rec) else "不通过",
+            }
+            for rec in result.identities
+        ]
+        parts.append("<h3>勾稽关系与合理性检查</h3>")
+        parts.append(pd.DataFrame(rows).to_html(index=False, classes="report-table checks", border=0))
+    if result.shares:
+        rows = [
+            {
+                "占比": rec["title"],
+                "指标": rec["label"],
+                "件数": rec["value"],
+                "基数": rec["base"],
+                "公布（%）": rec["published"],
+                "重新计算（%）": rec["exact"],
+                "按公布位数（%）": rec["at_printed"],
+                "报告呈现（%）": rec["at_declared"],
+                "结果": "一致" if rec["published"] == rec["at_printed"] and rec["published"] == rec["at_declared"]
+                else ("精度不同" if rec["published"] == rec["at_printed"] else "不一致"),
+            }
+            for rec in result.shares
+        ]
+        parts.append("<h3>公布占比的复核</h3>")
+        parts.append(pd.DataFrame(rows).to_html(index=False, classes="report-table checks", border=0))
+    rows = [
+        {
+            "规则": f"{c.suite}/{c.check}",
+            "级别": SEVERITY_ZH[c.severity],
+            "说明": c.description,
+            "结果": "不适用" if c.evaluated == 0 else ("通过" if c.success else "不通过"),
+        }
+        for c in result.checks
+    ]
+    parts.append("<h3>全部检查</h3>")
+    parts.append(pd.DataFrame(rows).to_html(index=False, classes="report-table checks", border=0))
+    if result.notes:
+        parts.append("<h3>读取数据时的说明</h3><ul>")
+        parts.extend(f"<li>{html.escape(n)}</li>" for n in result.notes)
+        parts.append("</ul>")
+    return "\n".join(parts)
+
+
+def _holds(rec: dict) -> bool:
+    return rec["lhs"] == rec["rhs"] if rec["op"] == "==" else rec["lhs"] <= rec["rhs"]
