@@ -1,0 +1,133 @@
+"""Command line: ``nianbao run|validate|list|expectations``.
+
+Exit codes: 0 success; 1 critical validation failure; 2 usage or input error; 3 execution error;
+130 interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .exceptions import NianbaoError
+
+ROOT_OPTION = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project folder holding params/, data/, notebooks/ and expectations/.",
+)
+
+
+def _echo_err(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def _fail(exc: NianbaoError) -> None:
+    _echo_err(f"错误: {exc}")
+    sys.exit(exc.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nianbao")
+def main() -> None:
+    """政府信息公开工作年度报告: validate raw counts and render the report (HTML and PDF)."""
+
+
+@main.command()
+@click.argument("body", required=False)
+@click.argument("year", required=False, type=int)
+@click.option("--all", "run_all_reports", is_flag=True, help="Run every report that has params.")
+@click.option(
+    "--outputs",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where outputs/<body>/<year>/ go (default: <root>/outputs).",
+)
+@ROOT_OPTION
+def run(body, year, run_all_reports, outputs, root) -> None:
+    """Validate and render one report (BODY YEAR), or every report with --all."""
+    from .pipeline import run_all, run_report
+
+    if run_all_reports == bool(body):
+        raise click.UsageError("give either BODY YEAR or --all")
+    if not run_all_reports and year is None:
+        raise click.UsageError("missing YEAR")
+    try:
+        if run_all_reports:
+            results = run_all(root, outputs=outputs, log=click.echo)
+            click.echo("\n汇总:")
+            for res in results:
+                line = f"  {res.body} {res.year}: {res.status}"
+                if res.status != "rendered":
+                    line += "\n      " + res.message.replace("\n", "\n      ")
+                click.echo(line)
+            failed = [r for r in results if r.status != "rendered"]
+            sys.exit(1 if failed else 0)
+        run_report(root, body, year, outputs=outputs, log=click.echo)
+    except NianbaoError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        _echo_err("已中断；上一次成功生成的报告保持不变。")
+        sys.exit(130)
+
+
+@main.command()
+@click.argument("body")
+@click.argument("year", type=int)
+@ROOT_OPTION
+def validate(body, year, root) -> None:
+    """Run the expectation suites on one report's data, without rendering."""
+    from .report import load_report
+    from .validate import validate as run_validation
+
+    try:
+        result = run_validation(load_report(root, body, year))
+    except NianbaoError as exc:
+        _fail(exc)
+    click.echo(result.summary())
+    for check in result.checks:
+        if not check.success:
+            click.echo(check.message())
+    sys.exit(0 if result.success else 1)
+
+
+@main.command(name="list")
+@ROOT_OPTION
+def list_reports(root) -> None:
+    """List the bodies and years that have params."""
+    from .params import available_reports
+
+    for body, year in available_reports(root):
+        click.echo(f"{body} {year}")
+
+
+@main.command()
+@click.option("--write", is_flag=True, help="Regenerate expectations/ from the format declarations.")
+@ROOT_OPTION
+def expectations(write, root) -> None:
+    """Check (or with --write regenerate) the expectation suites against the format declarations."""
+    from .expectations import stale_suites, write_suites
+    from .formats import ERAS, load_format
+
+    stale_total = []
+    for era in ERAS:
+        fmt = load_format(era)
+        if write:
+            for path in write_suites(root, fmt):
+                click.echo(f"wrote {path}")
+        else:
+            stale_total += [f"expectations/{era}/{name}" for name in stale_suites(root, fmt)]
+    if stale_total:
+        _echo_err("与格式声明不一致的校验规则: " + ", ".join(stale_total))
+        _echo_err("运行 `nianbao expectations --write` 重新生成。")
+        sys.exit(1)
+    if not write:
+        click.echo("expectations/ 与格式声明一致。")
+
+
+if __name__ == "__main__":
+    main()
