@@ -1,0 +1,39 @@
+# One command to set up and produce the default report, one to set up and pass the tests.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+BODY   ?= dongyang
+YEAR   ?= 2017
+
+.PHONY: report all test setup system-deps lock expectations clean
+
+report: setup            ## set up, then produce outputs/$(BODY)/$(YEAR)/
+	$(BIN)/nianbao run $(BODY) $(YEAR)
+
+all: setup               ## set up, then produce every report
+	$(BIN)/nianbao run --all
+
+test: setup              ## set up, then run the whole test suite
+	$(BIN)/python -m pytest
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	@scripts/install-system-deps
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv>=0.5"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+lock:                    ## re-resolve requirements.lock from pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --quiet -o requirements.lock
+
+expectations: setup      ## regenerate expectations/ from the format declarations
+	$(BIN)/nianbao expectations --write
+
+clean:
+	rm -rf $(VENV) .pytest_cache
