@@ -125,7 +125,7 @@ class ExecutionError(NianbaoError):
         self.kept = kept
         text = message
         if notebook:
-            text = f"{notebook}" + (f" 第{cell}个单元格" if cell is not None else "") + f": {message}"
+            text = f"{notebook}" + (f" 单元格 In [{cell}]" if cell is not None else "") + f": {message}"
         if kept:
             text += f"\n  已保留执行到出错处的笔记本: {kept}"
         super().__init__(text, hint=hint)

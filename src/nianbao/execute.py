@@ -53,8 +53,9 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeou
             execution_timeout=timeout,
         )
     except pm.PapermillExecutionError as exc:
+        code = "\n      ".join(exc.source.strip().splitlines()[:5])
         raise ExecutionError(
-            f"{exc.ename}: {exc.evalue}",
+            f"{exc.ename}: {exc.evalue}\n  出错的代码:\n      {code}",
             notebook=notebook.name,
             cell=exc.exec_count,
             kept=output,

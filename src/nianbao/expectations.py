@@ -14,8 +14,13 @@ from pathlib import Path
 
 from .formats import Format
 
-COUNT_REGEX = r"^(0|[1-9][0-9]*)$"
-MONEY_REGEX = r"^(0|[1-9][0-9]*)(\.[0-9]+)?$"
+COUNT_REGEX = r"^(?:0|[1-9][0-9]*)$"
+MONEY_REGEX = r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
+
+
+def where(column: str, value: str) -> dict:
+    """A GX row condition ``column == value`` in its JSON form."""
+    return {"column": {"name": column}, "operator": "==", "parameter": value, "type": "comparison"}
 
 
 def _expectation(type_: str, kwargs: dict, *, severity: str, check: str, description: str, **meta) -> dict:
@@ -67,8 +72,7 @@ def table_suite(fmt: Format, table_id: str) -> dict:
                 {
                     "column": f"{column.id}_text",
                     "regex": COUNT_REGEX,
-                    "row_condition": 'kind=="count"',
-                    "condition_parser": "pandas",
+                    "row_condition": where("kind", "count"),
                 },
                 severity="critical",
                 check="counts_are_non_negative_integers",
@@ -83,8 +87,7 @@ def table_suite(fmt: Format, table_id: str) -> dict:
                     {
                         "column": f"{column.id}_text",
                         "regex": MONEY_REGEX,
-                        "row_condition": 'kind=="money"',
-                        "condition_parser": "pandas",
+                        "row_condition": where("kind", "money"),
                     },
                     severity="critical",
                     check="amounts_are_non_negative",
@@ -102,7 +105,7 @@ def table_suite(fmt: Format, table_id: str) -> dict:
 def identities_suite(fmt: Format) -> dict:
     expectations = []
     for ident in fmt.identities:
-        condition = {"row_condition": f'identity=="{ident.id}"', "condition_parser": "pandas"}
+        condition = {"row_condition": where("identity", ident.id)}
         if ident.op == "==":
             type_, kwargs = "expect_column_pair_values_to_be_equal", {"column_A": "lhs", "column_B": "rhs"}
         else:

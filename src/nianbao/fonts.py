@@ -46,7 +46,7 @@ def _find(family: str):
 def _covers(entry, text: str) -> bool:
     from matplotlib.ft2font import FT2Font
 
-    font = FT2Font(entry.fname, _kerning_factor=0, face_index=getattr(entry, "index", 0))
+    font = FT2Font(entry.fname, face_index=getattr(entry, "index", 0))
     return all(font.get_char_index(ord(ch)) for ch in text)
 
 

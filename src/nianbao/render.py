@@ -86,10 +86,9 @@ def assemble(report: Report, executed: dict[str, nbformat.NotebookNode]) -> nbfo
             continue
         done.add(stem)
         cells.extend(clean(executed[stem]).cells)
-    nb = new_notebook(cells=cells, metadata={"title": params.title})
-    for i, cell in enumerate(nb.cells):
+    for i, cell in enumerate(cells):
         cell["id"] = f"report-{i}"
-    return nb
+    return new_notebook(cells=cells, metadata={"title": params.title})
 
 
 def write_pdf(html: str, path: Path, base_url: Path) -> None:

@@ -233,5 +233,5 @@ def validate(report: Report) -> Validation:
 def _evaluated(frame: pd.DataFrame, config: dict, result: dict) -> int:
     condition = config["kwargs"].get("row_condition")
     if condition:
-        return int(len(frame.query(condition)))
+        return int((frame[condition["column"]["name"]] == condition["parameter"]).sum())
     return int(result.get("element_count", len(frame)))

@@ -1,0 +1,41 @@
+"""Shared fixtures: the repository root and throwaway copies of the project to mutate."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_DIRS = ("params", "data", "notebooks", "expectations")
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's inputs in ``target``, safe to edit."""
+    for name in PROJECT_DIRS:
+        shutil.copytree(ROOT / name, target / name)
+    return target
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def edit_csv(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def dongyang(root):
+    from nianbao.report import load_report
+
+    return load_report(root, "dongyang", 2017)

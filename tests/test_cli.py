@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from conftest import edit_csv
+from nianbao.cli import main
+
+
+def _invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+class TestList:
+    def test_lists_reports(self, root):
+        result = _invoke("list", "--root", root)
+        assert result.exit_code == 0 and "dongyang 2017" in result.output
+
+
+class TestValidateCommand:
+    def test_published_data_passes(self, root):
+        result = _invoke("validate", "dongyang", 2017, "--root", root)
+        assert result.exit_code == 0
+        assert "0 项严重不通过，1 项警告" in result.output
+
+    def test_broken_identity_exits_1_and_names_it(self, project):
+        edit_csv(project / "data/dongyang/2017/applications.csv", "当面申请,42", "当面申请,43")
+        result = _invoke("validate", "dongyang", 2017, "--root", project)
+        assert result.exit_code == 1
+        assert "各申请方式之和应等于收到申请总数" in result.output and "92 ≠" in result.output
+
+    def test_bad_input_exits_2(self, project):
+        edit_csv(project / "data/dongyang/2017/applications.csv", "当面申请,42", "当面申请,四十二")
+        result = _invoke("validate", "dongyang", 2017, "--root", project)
+        assert result.exit_code == 2
+        assert "applications.csv, 第3行, 列 本年: 不是数字：'四十二'" in result.output
+
+
+class TestRunCommand:
+    def test_unknown_body_exits_2_and_lists_bodies(self, root):
+        result = _invoke("run", "dongyan", 2017, "--root", root)
+        assert result.exit_code == 2
+        assert "dongyang" in result.output
+
+    def test_body_and_all_together_is_a_usage_error(self, root):
+        result = _invoke("run", "dongyang", 2017, "--all", "--root", root)
+        assert result.exit_code == 2 and "either BODY YEAR or --all" in result.output
+
+    def test_missing_year_is_a_usage_error(self, root):
+        result = _invoke("run", "dongyang", "--root", root)
+        assert result.exit_code == 2
+
+
+class TestExpectationsCommand:
+    def test_in_sync(self, root):
+        result = _invoke("expectations", "--root", root)
+        assert result.exit_code == 0
+
+    def test_stale_exits_1_and_write_repairs(self, project):
+        (project / "expectations/old-free-text/answers.json").unlink()
+        assert _invoke("expectations", "--root", project).exit_code == 1
+        assert _invoke("expectations", "--write", "--root", project).exit_code == 0
+        assert _invoke("expectations", "--root", project).exit_code == 0

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from nianbao.data import parse_cell, read_table, read_tables
+from nianbao.exceptions import DataError
+from nianbao.formats import load_format
+
+FMT = load_format("old-free-text")
+APPLICATIONS = FMT.table("applications")
+
+
+def _write(tmp_path, text: str, encoding: str = "utf-8", name: str = "applications.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+class TestReadTable:
+    def test_dongyang_applications(self, root):
+        table = read_table(root / "data/dongyang/2017/applications.csv", APPLICATIONS, FMT)
+        assert table.encoding == "UTF-8"
+        assert [r.key for r in table.rows] == ["total", "in_person", "online", "letter"]
+        assert table.find("online").label == "网络申请"  # the published wording is kept
+        assert table.find("in_person").value() == Decimal(42)
+        assert table.find("in_person").published_share == "46.15"
+        assert table.find("total").published_share is None
+
+    @pytest.mark.parametrize("encoding, name", [("utf-8-sig", "UTF-8 with BOM"), ("gb18030", "GB18030/GBK")])
+    def test_excel_encodings_are_read_and_reported(self, tmp_path, encoding, name):
+        path = _write(tmp_path, "指标,本年\n收到政府信息公开申请,91\n当面申请,42\n", encoding)
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.encoding == name
+        assert table.find("in_person").value() == Decimal(42)
+        assert any(name in note for note in table.notes)
+
+    def test_unambiguous_number_forms_are_normalised_and_reported(self, tmp_path):
+        path = _write(tmp_path, "")
+        path.write_text('指标,本年\n收到政府信息公开申请," 1,234 "\n当面申请,１２\n', encoding="utf-8")
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.find("total").value() == Decimal(1234)
+        assert table.find("in_person").value() == Decimal(12)
+        notes = " ".join(table.notes)
+        assert "千位分隔符" in notes and "全角" in notes and "第3行" in notes
+
+    @pytest.mark.parametrize("value", ["十二", "12件", "N/A", "约12"])
+    def test_non_numbers_are_refused_with_file_line_column_value(self, tmp_path, value):
+        path = _write(tmp_path, f"指标,本年\n收到政府信息公开申请,91\n当面申请,{value}\n")
+        with pytest.raises(DataError) as err:
+            read_table(path, APPLICATIONS, FMT)
+        text = str(err.value)
+        assert "applications.csv" in text and "第3行" in text and "本年" in text and repr(value) in text
+        assert err.value.line == 3 and err.value.value == value
+
+    def test_negative_and_decimal_numbers_are_passed_on_for_the_expectations(self, tmp_path):
+        path = _write(tmp_path, "指标,本年\n收到政府信息公开申请,-3\n当面申请,4.5\n")
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.find("total").value() == Decimal(-3)
+        assert table.find("in_person").cells["year"].text == "4.5"
+
+    def test_empty_cell_is_kept_distinct_from_zero(self, tmp_path):
+        path = _write(tmp_path, "指标,本年\n收到政府信息公开申请,\n当面申请,0\n")
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.find("total").cells["year"].empty
+        assert table.find("total").value() is None
+        assert table.find("in_person").value() == Decimal(0)
+
+    def test_unknown_column_suggests_the_nearest(self, tmp_path):
+        path = _write(tmp_path, "指标,本 年度\n当面申请,1\n")
+        with pytest.raises(DataError) as err:
+            read_table(path, APPLICATIONS, FMT)
+        assert "未知的列" in str(err.value) and "第1行" in str(err.value)
+
+    def test_missing_value_column(self, tmp_path):
+        path = _write(tmp_path, "指标,公布占比\n当面申请,1\n")
+        with pytest.raises(DataError, match="缺少列"):
+            read_table(path, APPLICATIONS, FMT)
+
+    def test_empty_file(self, tmp_path):
+        path = _write(tmp_path, "")
+        with pytest.raises(DataError, match="文件为空"):
+            read_table(path, APPLICATIONS, FMT)
+
+    def test_extra_cells_in_a_row(self, tmp_path):
+        path = _write(tmp_path, "指标,本年\n当面申请,1,2\n")
+        with pytest.raises(DataError, match="第2行.*3 个单元格"):
+            read_table(path, APPLICATIONS, FMT)
+
+    def test_unknown_label_is_kept_for_the_expectations(self, tmp_path):
+        path = _write(tmp_path, "指标,本年\n当面申请,1\n飞鸽传书,2\n")
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.rows[1].row is None and table.rows[1].key == "飞鸽传书"
+
+    def test_text_rows_keep_their_text(self, root):
+        table = read_table(root / "data/dongyang/2017/fees.csv", FMT.table("fees"), FMT)
+        assert table.find("status").value() == "免收费"
+
+
+class TestParseCell:
+    def test_full_width_space_counts_as_empty(self, tmp_path):
+        assert parse_cell("\u3000", "count", path=tmp_path, line=2, column="本年").empty
+
+
+class TestReadTables:
+    def test_missing_required_table(self, project):
+        (project / "data/dongyang/2017/applications.csv").unlink()
+        with pytest.raises(DataError, match="缺少数据文件"):
+            read_tables(project / "data/dongyang/2017", FMT)
+
+    def test_optional_table_may_be_absent(self, project):
+        (project / "data/dongyang/2017/responses.csv").unlink()
+        assert "responses" not in read_tables(project / "data/dongyang/2017", FMT)
+
+    def test_undeclared_file_is_refused_with_a_suggestion(self, project):
+        (project / "data/dongyang/2017/application.csv").write_text("指标,本年\n", encoding="utf-8")
+        with pytest.raises(DataError) as err:
+            read_tables(project / "data/dongyang/2017", FMT)
+        assert "application.csv" in str(err.value) and "'applications.csv'" in str(err.value)
