@@ -20,6 +20,14 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it lies under it, else as given."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 class NianbaoError(Exception):
     """Base class of every error this package raises on purpose."""
 
@@ -60,7 +68,7 @@ class InputError(NianbaoError):
         self.expected = expected
         where = []
         if self.path is not None:
-            where.append(str(self.path))
+            where.append(display_path(self.path))
         if line is not None:
             where.append(f"第{line}行")
         if column is not None:
@@ -127,7 +135,7 @@ class ExecutionError(NianbaoError):
         if notebook:
             text = f"{notebook}" + (f" 单元格 In [{cell}]" if cell is not None else "") + f": {message}"
         if kept:
-            text += f"\n  已保留执行到出错处的笔记本: {kept}"
+            text += f"\n  已保留执行到出错处的笔记本: {display_path(kept)}"
         super().__init__(text, hint=hint)
 
 

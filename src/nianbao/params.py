@@ -112,7 +112,7 @@ def _read_yaml(path: Path) -> tuple[dict, dict[tuple, int]]:
 def _explain(exc: ValidationError, path: Path, lines: dict[tuple, int], model: type[BaseModel]) -> ParamsError:
     messages = []
     first_line = None
-    for err in exc.errors():
+    for err in sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden"):
         loc = tuple(str(p) for p in err["loc"])
         key = ".".join(loc)
         line = lines.get(loc) or lines.get(loc[:-1])

@@ -20,7 +20,14 @@ from pathlib import Path
 import nbformat
 
 from . import render
-from .exceptions import DeclarationError, ExecutionError, NianbaoError, RunLocked, ValidationFailed
+from .exceptions import (
+    DeclarationError,
+    ExecutionError,
+    NianbaoError,
+    RunLocked,
+    ValidationFailed,
+    display_path,
+)
 from .execute import execute
 from .expectations import stale_suites
 from .fonts import cjk_font
@@ -115,7 +122,7 @@ def run_report(
             validation = _build(report, root, build, font, log, tag)
         except ValidationFailed as exc:
             failed = _keep_failed(build, final)
-            exc.message += f"\n  校验结果已保存: {failed / 'validation.json'}"
+            exc.message += f"\n  校验结果已保存: {display_path(failed / 'validation.json')}"
             raise
         except ExecutionError as exc:
             failed = _keep_failed(build, final)
@@ -133,7 +140,7 @@ def run_report(
             shutil.rmtree(stale_failed, ignore_errors=True)
     finally:
         lock.release()
-    log(f"{tag} 完成 → {final}")
+    log(f"{tag} 完成 → {display_path(final)}")
     return RunResult(params.body, params.year, "rendered", final, validation.summary())
 
 
