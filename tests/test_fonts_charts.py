@@ -20,6 +20,15 @@ class TestCjkFont:
             cjk_font("No Such Font SC")
         assert "fonts-noto-cjk" in str(err.value)
 
+    def test_stale_matplotlib_cache_is_rescanned(self, monkeypatch):
+        """A cached font list naming a font file that has since been removed does not crash the run."""
+        from matplotlib import font_manager
+
+        stale = font_manager.FontEntry(fname="/nonexistent/Gone.ttc", name="Gone Sans SC")
+        monkeypatch.setattr(font_manager.fontManager, "ttflist", [*font_manager.fontManager.ttflist, stale])
+        with pytest.raises(FontMissingError, match="Gone Sans SC"):
+            cjk_font("Gone Sans SC")
+
     def test_font_without_chinese_glyphs_is_refused(self):
         with pytest.raises(FontMissingError, match="不含中文字形"):
             cjk_font("DejaVu Sans")

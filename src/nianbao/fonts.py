@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from .exceptions import FontMissingError
 
@@ -62,10 +63,11 @@ def cjk_font(family: str = "Noto Sans CJK SC") -> FontInfo:
     from matplotlib import font_manager
 
     entry = _find(family)
-    if entry is None:  # fonts installed after matplotlib cached its font list
+    if entry is None or not Path(entry.fname).exists():
+        # matplotlib's cached font list predates installing (or removing) the font: scan again
         font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
         entry = _find(family)
-    if entry is None:
+    if entry is None or not Path(entry.fname).exists():
         others = _installed_cjk_families()
         raise FontMissingError(
             f"找不到中文字体 {family!r}，图表和 PDF 中的中文会显示为方框",
