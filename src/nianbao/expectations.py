@@ -16,6 +16,11 @@ from .formats import Format
 
 COUNT_REGEX = r"^(?:0|[1-9][0-9]*)$"
 MONEY_REGEX = r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
+# (row kind, pattern of the normalised cell text, check id, what the description says it must be)
+VALUE_CHECKS = (
+    ("count", COUNT_REGEX, "counts_are_non_negative_integers", "件数应为非负整数"),
+    ("money", MONEY_REGEX, "amounts_are_non_negative", "金额应为非负数"),
+)
 
 
 def where(column: str, value: str) -> dict:
@@ -65,33 +70,18 @@ def table_suite(fmt: Format, table_id: str) -> dict:
                 description=f"“{table.title}”必须包含: " + "、".join(table.row(r).label for r in required),
             )
         )
+    kinds = {"count"} | {r.kind for r in table.rows}  # a label the declaration does not know counts as a count
     for column in fmt.columns:
-        expectations.append(
-            _expectation(
-                "expect_column_values_to_match_regex",
-                {
-                    "column": f"{column.id}_text",
-                    "regex": COUNT_REGEX,
-                    "row_condition": where("kind", "count"),
-                },
-                severity="critical",
-                check="counts_are_non_negative_integers",
-                description=f"“{table.title}”{column.label}列的件数应为非负整数",
-                column=column.id,
-            )
-        )
-        if any(r.kind == "money" for r in table.rows):
+        for kind, regex, check, wording in VALUE_CHECKS:
+            if kind not in kinds:
+                continue
             expectations.append(
                 _expectation(
                     "expect_column_values_to_match_regex",
-                    {
-                        "column": f"{column.id}_text",
-                        "regex": MONEY_REGEX,
-                        "row_condition": where("kind", "money"),
-                    },
+                    {"column": f"{column.id}_text", "regex": regex, "row_condition": where("kind", kind)},
                     severity="critical",
-                    check="amounts_are_non_negative",
-                    description=f"“{table.title}”{column.label}列的金额应为非负数",
+                    check=check,
+                    description=f"“{table.title}”{column.label}列的{wording}",
                     column=column.id,
                 )
             )
