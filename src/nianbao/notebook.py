@@ -153,23 +153,26 @@ def validation_html(report: Report, result) -> str:
         parts.append("<h3>勾稽关系与合理性检查</h3>")
         parts.append(pd.DataFrame(rows).to_html(index=False, classes="report-table checks", border=0))
     if result.shares:
-        rows = [
-            {
-                "占比": rec["title"],
-                "指标": rec["label"],
-                "件数": rec["value"],
-                "基数": rec["base"],
-                "公布（%）": rec["published"],
-                "重新计算（%）": rec["exact"],
-                "按公布位数（%）": rec["at_printed"],
-                "报告呈现（%）": rec["at_declared"],
-                "结果": "一致" if rec["published"] == rec["at_printed"] and rec["published"] == rec["at_declared"]
-                else ("精度不同" if rec["published"] == rec["at_printed"] else "不一致"),
-            }
-            for rec in result.shares
-        ]
         parts.append("<h3>公布占比的复核</h3>")
-        parts.append(pd.DataFrame(rows).to_html(index=False, classes="report-table checks", border=0))
+        groups: dict[tuple[str, str], list[dict]] = {}
+        for rec in result.shares:
+            groups.setdefault((rec["title"], rec["base"]), []).append(rec)
+        for (title, base), records in groups.items():
+            rows = [
+                {
+                    "指标": rec["label"],
+                    "件数": rec["value"],
+                    "公布（%）": rec["published"],
+                    "重新计算（%）": rec["exact"],
+                    "按公布位数（%）": rec["at_printed"],
+                    "报告呈现（%）": rec["at_declared"],
+                    "结果": _share_verdict(rec),
+                }
+                for rec in records
+            ]
+            table = pd.DataFrame(rows).to_html(index=False, classes="report-table checks", border=0)
+            caption = html.escape(f"{title}（基数：{base}）")
+            parts.append(f'<figure class="report-table"><figcaption>{caption}</figcaption>{table}</figure>')
     rows = [
         {
             "规则": f"{c.suite}/{c.check}",
@@ -186,6 +189,12 @@ def validation_html(report: Report, result) -> str:
         parts.extend(f"<li>{html.escape(n)}</li>" for n in result.notes)
         parts.append("</ul>")
     return "\n".join(parts)
+
+
+def _share_verdict(rec: dict) -> str:
+    if rec["published"] != rec["at_printed"]:
+        return "与件数不符"
+    return "一致" if rec["published"] == rec["at_declared"] else "精度不同"
 
 
 def _holds(rec: dict) -> bool:
