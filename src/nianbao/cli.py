@@ -85,7 +85,10 @@ def validate(body, year, root) -> None:
     from .validate import validate as run_validation
 
     try:
-        result = run_validation(load_report(root, body, year))
+        report = load_report(root, body, year)
+        for note in report.notes:
+            click.echo(f"说明: {note}")
+        result = run_validation(report)
     except NianbaoError as exc:
         _fail(exc)
     click.echo(result.summary())

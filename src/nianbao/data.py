@@ -78,8 +78,14 @@ class DataTable:
 
 
 def decode(path: Path) -> tuple[str, str]:
-    """The text of ``path`` and the encoding it was read with (UTF-8, with or without BOM, or GB18030)."""
+    """The text of ``path`` and the encoding it was read with: UTF-8 (with or without BOM), UTF-16 with BOM
+    (Excel's "Unicode text"), or GB18030 (a superset of GBK, what Excel and WPS write on Chinese Windows)."""
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
     for encoding in ENCODINGS:
         try:
             text = raw.decode(encoding)
@@ -124,7 +130,8 @@ def parse_cell(raw: str, kind: str, *, path: Path, line: int, column: str) -> Ce
 def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
     """Read one table file. Raises DataError for an unreadable file, header or cell."""
     text, encoding = decode(path)
-    records = list(csv.reader(io.StringIO(text)))
+    delimiter = "\t" if "\t" in text.split("\n", 1)[0] and "," not in text.split("\n", 1)[0] else ","
+    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     records = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
     if not records:
         raise DataError("文件为空", path=path, expected=f"表头 {fmt.label_column},本年 和数据行")
@@ -153,6 +160,8 @@ def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
     result = DataTable(table=table, path=path, encoding=encoding, columns=present)
     if encoding != "UTF-8":
         result.notes.append(f"{path.name} 以 {encoding} 编码读取")
+    if delimiter == "\t":
+        result.notes.append(f"{path.name} 以制表符分隔读取")
     for line, record in records[1:]:
         if len(record) > len(header):
             extra = [c for c in record[len(header):] if c.strip()]

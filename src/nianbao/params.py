@@ -40,7 +40,7 @@ class Params(_Strict):
     headings: dict[str, str] = Field(default_factory=dict)
     shares: dict[str, ShareOverride] = Field(default_factory=dict)
     font: str = "Noto Sans CJK SC"
-    execution_timeout: int = Field(default=600, ge=10, le=7200, description="seconds per notebook cell")
+    execution_timeout: int = Field(default=600, ge=1, le=7200, description="seconds per notebook cell")
 
     @property
     def format(self) -> Format:

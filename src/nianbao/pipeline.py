@@ -101,6 +101,8 @@ def run_report(
     final = out_root / params.body / str(params.year)
     final.parent.mkdir(parents=True, exist_ok=True)
     tag = f"[{params.body} {params.year}]"
+    for note in report.notes:
+        log(f"{tag} 说明: {note}")
 
     from filelock import FileLock, Timeout
 

@@ -53,6 +53,11 @@ class Report:
         return self.root / "params" / self.params.body / f"{self.params.year}.yaml"
 
     @property
+    def notes(self) -> list[str]:
+        """What the loader normalised or noticed (encodings, number forms), to tell the user."""
+        return [note for table in self.tables.values() for note in table.notes]
+
+    @property
     def label(self) -> str:
         return f"{self.params.body} {self.params.year}"
 
