@@ -18,7 +18,9 @@ class TestBuildSuites:
         checks = {e["meta"]["check"]: e for e in suite["expectations"]}
         assert set(checks) >= {"labels_declared", "no_duplicate_rows", "required_rows", "counts_are_non_negative_integers"}
         assert checks["required_rows"]["kwargs"]["value_set"] == ["total"]
-        assert all(e["severity"] == "critical" for e in suite["expectations"])
+        assert all(e["severity"] == "critical" for e in suite["expectations"] if e["meta"]["check"] != "plausible_magnitude")
+        assert checks["plausible_magnitude"]["severity"] == "warning"
+        assert checks["plausible_magnitude"]["kwargs"]["max_value"] == FMT.table("applications").plausible_max
 
     def test_free_row_table_has_no_label_set(self):
         checks = [e["meta"]["check"] for e in build_suites(FMT)["proactive_categories.json"]["expectations"]]

@@ -85,6 +85,17 @@ def table_suite(fmt: Format, table_id: str) -> dict:
                     column=column.id,
                 )
             )
+        if table.plausible_max is not None:
+            expectations.append(
+                _expectation(
+                    "expect_column_values_to_be_between",
+                    {"column": column.id, "max_value": table.plausible_max, "row_condition": where("kind", "count")},
+                    severity="warning",
+                    check="plausible_magnitude",
+                    description=f"“{table.title}”{column.label}列的数值不应超过 {table.plausible_max}（更大的数多半是多输了数字）",
+                    column=column.id,
+                )
+            )
     return {
         "name": f"{fmt.era}.{table_id}",
         "expectations": expectations,

@@ -157,12 +157,17 @@ def _details(report: Report, suite_meta: dict, config: dict, frame: pd.DataFrame
             names = [n for r in declared.rows for n in r.names()]
             guess = did_you_mean(rec["label"], names)
             hint = f"，是否想写“{guess}”？" if guess else ""
-            out.append(f"{where}: 不是“{declared.title}”中声明的指标{hint}可用: {'、'.join(r.label for r in declared.rows)}")
+            out.append(f"{where}: 不是表“{declared.title}”中声明的指标{hint}可用: {'、'.join(r.label for r in declared.rows)}")
         elif check == "no_duplicate_rows":
             out.append(f"{where}: 指标重复出现")
         else:
             column = config["meta"].get("column", "year")
             label = next(c.label for c in report.format.columns if c.id == column)
+            if check == "plausible_magnitude":
+                out.append(
+                    f"{where} {label}列: {rec[f'{column}_text']} 大于 {config['kwargs']['max_value']}，请核对是否多输入了数字"
+                )
+                continue
             expected = "非负整数" if check == "counts_are_non_negative_integers" else "非负数"
             out.append(f"{where} {label}列: {rec[f'{column}_text']!r} 不是{expected}")
     return out
@@ -219,14 +224,13 @@ def validate(report: Report) -> Validation:
                     evaluated=_evaluated(frame, config, res),
                 )
             )
-    notes = [n for t in report.tables.values() for n in t.notes]
     return Validation(
         report=report.label,
         era=report.format.era,
         checks=checks,
         identities=data["identities"].to_dict(orient="records"),
         shares=data["published_shares"].to_dict(orient="records"),
-        notes=notes,
+        notes=report.notes,
     )
 
 

@@ -64,6 +64,7 @@ class Table(_Model):
     unit: str
     rows: tuple[Row, ...] = ()
     free_rows: bool = False
+    plausible_max: int | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _rows_or_free(self) -> Table:
