@@ -6,6 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("default", max_examples=40)
+settings.register_profile("thorough", max_examples=500)
+settings.load_profile("default")
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_DIRS = ("params", "data", "notebooks", "expectations")
