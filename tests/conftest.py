@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -31,6 +32,15 @@ def copy_project(target: Path) -> Path:
 @pytest.fixture
 def project(tmp_path) -> Path:
     return copy_project(tmp_path / "project")
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file below ``folder``, by relative path: equal digests mean byte-identical trees."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def edit_csv(path: Path, old: str, new: str) -> None:

@@ -4,33 +4,24 @@ and that the outputs of the previous good run are byte-identical afterwards."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_project, edit_csv
+from conftest import copy_project, edit_csv, tree_digest
 from nianbao.cli import main
 
 DATA = Path("data/dongyang/2017")
 PARAMS = Path("params/dongyang/2017.yaml")
-
-
-def tree_digest(folder: Path) -> dict:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import copy_project, edit_csv
+from conftest import copy_project, edit_csv, tree_digest
 
 pytestmark = pytest.mark.e2e
 
@@ -27,11 +27,6 @@ def nianbao(*args, cwd):
     return subprocess.run(
         [sys.executable, "-m", "nianbao.cli", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=600
     )
-
-
-def digest(folder):
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def text_of(html: str) -> str:
@@ -115,14 +110,14 @@ class TestDefaultReport:
 class TestFailedRunsKeepTheLastGoodReport:
     def test_critical_failure_exits_1_renders_nothing_and_keeps_outputs(self, run, tmp_path):
         outputs, out, _ = run
-        before = digest(out)
+        before = tree_digest(out)
         project = copy_project(tmp_path / "project")
         edit_csv(project / "data/dongyang/2017/applications.csv", "当面申请,42", "当面申请,43")
         result = nianbao("run", "dongyang", 2017, "--root", project, "--outputs", outputs, cwd=project)
         assert result.returncode == 1, result.stdout + result.stderr
         assert "各申请方式之和应等于收到申请总数" in result.stderr
         assert "当面申请 43 + 网络申请 21 + 信函申请 28 = 92 ≠ 收到政府信息公开申请 91" in result.stderr
-        assert digest(out) == before
+        assert tree_digest(out) == before
         failed = out.with_name("2017.failed")
         assert (failed / "validation.json").exists()
         assert not list(failed.rglob("*.html")) and not list(failed.rglob("*.pdf"))
@@ -130,7 +125,7 @@ class TestFailedRunsKeepTheLastGoodReport:
 
     def test_exception_in_a_cell_exits_3_names_notebook_and_cell_and_keeps_outputs(self, run, tmp_path):
         outputs, out, _ = run
-        before = digest(out)
+        before = tree_digest(out)
         project = copy_project(tmp_path / "project")
         path = project / "notebooks/20_applications.ipynb"
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -142,4 +137,4 @@ class TestFailedRunsKeepTheLastGoodReport:
         assert "单元格 In [" in result.stderr and 'session.chart("no_such_chart")' in result.stderr
         kept = out.with_name("2017.failed") / "notebooks" / "20_applications.ipynb"
         assert kept.exists() and "2017.failed/notebooks/20_applications.ipynb" in result.stderr
-        assert digest(out) == before
+        assert tree_digest(out) == before

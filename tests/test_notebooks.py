@@ -7,10 +7,9 @@ import re
 
 import pytest
 
+from conftest import ROOT
 from nianbao.execute import parameters_of
 from nianbao.formats import ERAS, load_format
-
-from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PARAMETERS = {"body", "year", "root", "output_dir"}

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
+from conftest import tree_digest
 from nianbao import pipeline
 from nianbao.exceptions import DeclarationError, ExecutionError, RunLocked
-
-
-def tree_digest(folder):
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

@@ -92,7 +92,9 @@ def table_suite(fmt: Format, table_id: str) -> dict:
                     {"column": column.id, "max_value": table.plausible_max, "row_condition": where("kind", "count")},
                     severity="warning",
                     check="plausible_magnitude",
-                    description=f"“{table.title}”{column.label}列的数值不应超过 {table.plausible_max}（更大的数多半是多输了数字）",
+                    description=(
+                        f"“{table.title}”{column.label}列的数值不应超过 {table.plausible_max}（更大的数多半是多输了数字）"
+                    ),
                     column=column.id,
                 )
             )

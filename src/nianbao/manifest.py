@@ -74,7 +74,7 @@ def build_manifest(report: Report, font: FontInfo, output_dir: Path, validation_
     return {
         "report": {"body": report.params.body, "year": report.params.year, "title": report.params.title},
         "params": json.loads(report.params.model_dump_json()),
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "inputs": {_relative(p, root): sha256(p) for p in input_files(report)},
         "packages": versions(),
         "git": git_state(root),
