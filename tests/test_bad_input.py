@@ -192,6 +192,22 @@ def test_implausibly_large_number_is_a_warning(broken, monkeypatch):
     assert "appeals.csv 第2行 “行政复议申请” 本年列: 700000 大于 50000，请核对是否多输入了数字" in result.output
 
 
+def test_outputs_folder_not_writable(broken, monkeypatch):
+    """A file that cannot be written is named, with exit 3 and no traceback."""
+    from nianbao import pipeline
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(broken / "outputs" / "dongyang"))
+
+    monkeypatch.setattr(pipeline.tempfile, "mkdtemp", refuse)
+    monkeypatch.chdir(broken)
+    before = tree_digest(broken / "outputs/dongyang/2017")
+    result = CliRunner().invoke(main, ["run", "dongyang", "2017", "--root", str(broken)])
+    assert result.exit_code == 3, result.output
+    assert "无法读写文件" in result.output and "outputs/dongyang" in result.output and "Permission denied" in result.output
+    assert tree_digest(broken / "outputs/dongyang/2017") == before
+
+
 # --- execution ---------------------------------------------------------------------------------------------
 def _set_cell(project: Path, notebook: str, index: int, source: str) -> None:
     path = project / "notebooks" / notebook

@@ -1,7 +1,7 @@
 """Command line: ``nianbao run|validate|list|expectations``.
 
-Exit codes: 0 success; 1 critical validation failure; 2 usage or input error; 3 execution error;
-130 interrupted (Ctrl-C).
+Exit codes: 0 success; 1 critical validation failure; 2 usage or input error; 3 execution error (a notebook
+failed, or a file could not be written); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -29,6 +29,13 @@ def _echo_err(text: str) -> None:
 def _fail(exc: NianbaoError) -> None:
     _echo_err(f"错误: {exc}")
     sys.exit(exc.exit_code)
+
+
+def _fail_os(exc: OSError) -> None:
+    """A file that could not be read or written (permissions, disk full): say which, not a traceback."""
+    where = f": {exc.filename}" if exc.filename else ""
+    _echo_err(f"错误: 无法读写文件{where}（{exc.strerror or exc}）；上一次成功生成的报告保持不变。")
+    sys.exit(3)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,6 +77,8 @@ def run(body, year, run_all_reports, outputs, root) -> None:
         run_report(root, body, year, outputs=outputs, log=click.echo)
     except NianbaoError as exc:
         _fail(exc)
+    except OSError as exc:
+        _fail_os(exc)
     except KeyboardInterrupt:
         _echo_err("已中断；上一次成功生成的报告保持不变。")
         sys.exit(130)
