@@ -71,6 +71,12 @@ class TestFormatReferences:
         with pytest.raises(ValueError, match="chapter fees is rendered by no notebook"):
             Format.model_validate(data)
 
+    def test_checks_must_run_first(self):
+        data = self._data()
+        data["notebooks"] = data["notebooks"][1:] + data["notebooks"][:1]
+        with pytest.raises(ValueError, match="first notebook must render the 'validation' chapter"):
+            Format.model_validate(data)
+
     def test_unknown_key_is_rejected(self):
         data = self._data()
         data["tabels"] = {}

@@ -17,7 +17,7 @@ def narrative(report: Report, key: str) -> str:
         scope=report.params.scope,
         num=report.num,
         has=report.has,
-        text=report.text,
+        text=report.num,
         items=report.items,
         share_items=report.share_items,
         share_base=report.share_base,

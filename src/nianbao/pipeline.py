@@ -31,6 +31,7 @@ from .exceptions import (
 from .execute import execute
 from .expectations import stale_suites
 from .fonts import cjk_font
+from .formats import VALIDATION_CHAPTER
 from .manifest import build_manifest, write_manifest
 from .report import load_report
 
@@ -159,7 +160,7 @@ def _build(report, root: Path, build: Path, font, log, tag: str):
         target = build / "notebooks" / spec.file
         execute(root / "notebooks" / spec.file, target, parameters, cwd=root / "notebooks", timeout=params.execution_timeout)
         executed[spec.stem] = nbformat.read(target, as_version=4)
-        if index == 1:
+        if VALIDATION_CHAPTER in spec.chapters:  # the first notebook (the declaration guarantees it)
             validation = Validation.read(build / "validation.json")
             log(f"{tag} {validation.summary()}")
             if not validation.success:

@@ -129,10 +129,8 @@ class Report:
             if r.value() is not None
         ]
 
-    def text(self, table: str, row_id: str) -> str:
-        return format_number(self.value(table, row_id))
-
     def num(self, table: str, row_id: str) -> str:
+        """The value as printed: a count without separators, a text cell as written, "—" when absent."""
         return format_number(self.value(table, row_id))
 
 

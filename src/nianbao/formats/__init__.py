@@ -22,6 +22,8 @@ from ..exceptions import DeclarationError
 
 FORMATS_DIR = Path(__file__).parent
 
+VALIDATION_CHAPTER = "validation"  # rendered by the first notebook, which runs the expectation suites
+
 Era = Literal["old-free-text"]
 ERAS: tuple[str, ...] = ("old-free-text",)
 
@@ -232,6 +234,8 @@ class Format(_Model):
         for cid in rendered:
             if cid not in chapter_ids:
                 problems.append(f"a notebook renders unknown chapter {cid!r}")
+        if not self.notebooks or VALIDATION_CHAPTER not in self.notebooks[0].chapters:
+            problems.append(f"the first notebook must render the {VALIDATION_CHAPTER!r} chapter (it runs the checks)")
         for chart_id, chart in self.charts.items():
             if chart.share not in self.shares:
                 problems.append(f"chart {chart_id}: unknown share {chart.share!r}")
@@ -247,9 +251,6 @@ class Format(_Model):
             if chapter.id == chapter_id:
                 return chapter
         raise KeyError(chapter_id)
-
-    def value_columns(self) -> tuple[Column, ...]:
-        return self.columns
 
     @property
     def path(self) -> Path:
