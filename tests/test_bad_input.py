@@ -236,7 +236,7 @@ class TestExecutionFailures:
         monkeypatch.chdir(broken)
         before = tree_digest(broken / "outputs/dongyang/2017")
         append(broken / PARAMS, "execution_timeout: 2\n")
-        _set_cell(broken, "00_validation.ipynb", 3, "import time\ntime.sleep(30)")
+        _set_cell(broken, "00_validation.ipynb", 2, "import time\ntime.sleep(30)")  # the first code cell after the parameters
         started = time.monotonic()
         result = self._run(broken)
         assert result.exit_code == 3, result.output
