@@ -38,6 +38,11 @@ class TestToHtml:
         assert "session.heading" not in html and "In&nbsp;[" not in html and "WARNING" not in html
         assert "analyst note" not in html
         assert '<html lang="zh-CN">' in html and '"Noto Sans CJK SC"' in html and "<title>标题</title>" in html
+        assert '<p class="report-header">' not in html
+
+    def test_section_header_names_the_report(self):
+        html = render.to_html(_notebook(), "标题", FONT, header="东阳市2017年政府信息公开工作年度报告 · 报告章节")
+        assert '<p class="report-header">东阳市2017年政府信息公开工作年度报告 · 报告章节</p>' in html
 
 
 class TestAssemble:

@@ -174,7 +174,9 @@ def _build(report, root: Path, build: Path, font, log, tag: str):
     sections.mkdir()
     for spec in fmt.notebooks:
         title = f"{params.title}：" + "、".join(params.heading(c) for c in spec.chapters)
-        (sections / f"{spec.stem}.html").write_text(render.to_html(executed[spec.stem], title, font), encoding="utf-8")
+        header = f"{params.title}（{params.issuer}）· 报告章节"
+        html_text = render.to_html(executed[spec.stem], title, font, header=header)
+        (sections / f"{spec.stem}.html").write_text(html_text, encoding="utf-8")
     assembled = render.assemble(report, executed)
     html = render.to_html(assembled, params.title, font)
     (build / "report.html").write_text(html, encoding="utf-8")

@@ -58,8 +58,10 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def to_html(nb: nbformat.NotebookNode, title: str, font: FontInfo) -> str:
-    body, _ = _exporter().from_notebook_node(clean(nb), resources={"report_title": title, "report_css": css(font)})
+def to_html(nb: nbformat.NotebookNode, title: str, font: FontInfo, header: str | None = None) -> str:
+    """HTML of a cleaned notebook; ``header`` is a line above the content (which report a section belongs to)."""
+    resources = {"report_title": title, "report_css": css(font), "report_header": header}
+    body, _ = _exporter().from_notebook_node(clean(nb), resources=resources)
     return body
 
 
