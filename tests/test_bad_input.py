@@ -161,6 +161,12 @@ ACCEPTED = [
     ("excel-unicode-text", lambda p: (p / DATA / "applications.csv").write_bytes(
         (p / DATA / "applications.csv").read_text("utf-8").replace(",", "\t").encode("utf-16")),
      ["applications.csv 以 UTF-16 编码读取", "applications.csv 以制表符分隔读取"]),
+    ("semicolon-separated", lambda p: (p / DATA / "answers.csv").write_text(
+        (p / DATA / "answers.csv").read_text("utf-8").replace(",", ";"), encoding="utf-8"),
+     ["answers.csv 以分号分隔读取"]),
+    ("windows-line-ends", lambda p: (p / DATA / "answers.csv").write_bytes(
+        (p / DATA / "answers.csv").read_bytes().replace(b"\n", b"\r\n")),
+     []),
     ("full-width-digits", lambda p: edit_csv(p / DATA / "applications.csv", "当面申请,42", "当面申请,４２"),
      ["applications.csv 第3行: 全角字符已转换: '４２' → '42'"]),
     ("thousands-separator",

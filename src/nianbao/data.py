@@ -127,10 +127,24 @@ def parse_cell(raw: str, kind: str, *, path: Path, line: int, column: str) -> Ce
     return Cell(raw=raw, text=text, value=Decimal(text), notes=tuple(notes))
 
 
+DELIMITER_NAMES = {",": "逗号", "\t": "制表符", ";": "分号"}
+
+
+def _delimiter(text: str) -> str:
+    """Comma, unless the header row has no comma but tabs (Excel "Unicode text") or semicolons."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    if "," in header:
+        return ","
+    for candidate in ("\t", ";"):
+        if candidate in header:
+            return candidate
+    return ","
+
+
 def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
     """Read one table file. Raises DataError for an unreadable file, header or cell."""
     text, encoding = decode(path)
-    delimiter = "\t" if "\t" in text.split("\n", 1)[0] and "," not in text.split("\n", 1)[0] else ","
+    delimiter = _delimiter(text)
     records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     records = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
     if not records:
@@ -160,8 +174,8 @@ def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
     result = DataTable(table=table, path=path, encoding=encoding, columns=present)
     if encoding != "UTF-8":
         result.notes.append(f"{path.name} 以 {encoding} 编码读取")
-    if delimiter == "\t":
-        result.notes.append(f"{path.name} 以制表符分隔读取")
+    if delimiter != ",":
+        result.notes.append(f"{path.name} 以{DELIMITER_NAMES[delimiter]}分隔读取")
     for line, record in records[1:]:
         if len(record) > len(header):
             extra = [c for c in record[len(header):] if c.strip()]
