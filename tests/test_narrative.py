@@ -41,3 +41,23 @@ class TestNarrative:
         (project / "data/dongyang/2017/responses.csv").unlink()
         text = narrative(load_report(project, "dongyang", 2017), "proactive")
         assert "新闻发布会" not in text and text.endswith("政务微信公开1466条。")
+
+    def test_appeals_with_one_of_the_two_counts(self, project):
+        from conftest import edit_csv
+        from nianbao.report import load_report
+
+        edit_csv(project / "data/dongyang/2017/appeals.csv", "行政复议申请,7\n", "")
+        report = load_report(project, "dongyang", 2017)
+        assert narrative(report, "appeals") == "2017年全市涉及政府信息公开的行政诉讼9件。"
+        (project / "data/dongyang/2017/appeals.csv").write_text("指标,本年\n", encoding="utf-8")
+        assert narrative(load_report(project, "dongyang", 2017), "appeals") == ""
+
+    def test_categories_without_rows_or_base(self, project):
+        from conftest import edit_csv
+        from nianbao.report import load_report
+
+        edit_csv(project / "data/dongyang/2017/proactive.csv", "部门发布信息数,16716\n", "")
+        text = narrative(load_report(project, "dongyang", 2017), "categories")
+        assert "教育类信息10535条。" in text and "占" not in text and "为基数" not in text
+        (project / "data/dongyang/2017/proactive_categories.csv").write_text("指标,本年\n", encoding="utf-8")
+        assert narrative(load_report(project, "dongyang", 2017), "categories") == ""

@@ -30,7 +30,7 @@ def share_chart(report: Report, chart_id: str, font: FontInfo):
     unit = report.format.tables[share.table].unit
     top = max(values, default=0) or 1
     for y, item in enumerate(items):
-        text = f"{item.value}{unit}" + (f"（{item.share}%）" if item.share and item.share != "—" else "")
+        text = f"{item.value}{unit}" + (f"（{item.share}%）" if item.share else "")
         ax.text(float(item.number) + top * 0.01, y, text, va="center", fontsize=9)
     ax.set_xlim(0, top * 1.3)
     ax.set_xlabel(f"数量（{unit}）")

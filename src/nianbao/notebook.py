@@ -51,8 +51,11 @@ class Session:
             _html(table_html(self.report, table_id))
 
     def chart(self, chart_id: str) -> None:
+        """Show a chart of a declared share; a share with no rows in this report has no chart."""
         from IPython.display import Image
 
+        if not self.report.share_items(self.report.format.charts[chart_id].share):
+            return
         data = charts.png(charts.share_chart(self.report, chart_id, self.font))
         if self.output_dir is not None:
             path = self.output_dir / "charts" / f"{chart_id}.png"

@@ -22,7 +22,7 @@ class Item:
     value: str  # as printed (integers without separators)
     number: Decimal | None
     unit: str
-    share: str | None = None  # formatted at the declared precision
+    share: str | None = None  # formatted at the declared precision; None when the base is missing or zero
     share_value: Decimal | None = None
     published_share: str | None = None
     line: int | None = None
@@ -103,7 +103,8 @@ class Report:
         share = None
         if spec is not None and isinstance(number, Decimal):
             share_value = percent(number, base, spec.precision) if isinstance(base, Decimal) else None
-            share = format_share(share_value, spec.precision, spec.trailing_zeros)
+            if share_value is not None:
+                share = format_share(share_value, spec.precision, spec.trailing_zeros)
         return Item(
             key=row.key,
             label=row.label,
