@@ -50,18 +50,6 @@ class TestShareChart:
         used = {t.get_fontname() for t in fig.axes[0].get_yticklabels()}
         assert used == {"Noto Sans CJK SC"}
 
-    def test_share_without_rows_shows_no_chart(self, project, monkeypatch):
-        from nianbao import notebook
-
-        (project / "data/dongyang/2017/answers.csv").unlink()
-        session = notebook.open_report("dongyang", 2017, root=project)
-        shown = []
-        monkeypatch.setattr(notebook, "_display", shown.append)
-        session.chart("answers")
-        assert shown == []
-        session.chart("application_channels")
-        assert len(shown) == 1
-
     def test_a_latin_font_would_be_caught(self, dongyang):
         """The check above can fail: with a font lacking CJK glyphs matplotlib reports them missing."""
         from nianbao.fonts import FontInfo

@@ -17,6 +17,8 @@ from .frames import SEVERITY_ZH
 from .narrative import narrative
 from .report import Report, load_report
 
+NO_DATA = "（报告未公布此项数据。）"
+
 
 def _display(obj) -> None:
     from IPython.display import display
@@ -43,7 +45,12 @@ class Session:
         _html(f'<h2 class="chapter" id="{chapter_id}">{html.escape(self.report.params.heading(chapter_id))}</h2>')
 
     def narrative(self, key: str) -> None:
-        _html(f'<p class="narrative">{html.escape(narrative(self.report, key))}</p>')
+        """Show a narrative paragraph, or say that the report gives no data for it."""
+        text = narrative(self.report, key)
+        if text:
+            _html(f'<p class="narrative">{html.escape(text)}</p>')
+        else:
+            _html(f'<p class="no-data">{NO_DATA}</p>')
 
     def table(self, table_id: str) -> None:
         """Show a table; a table this report has no data file for is left out."""
