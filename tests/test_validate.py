@@ -38,6 +38,18 @@ class TestValidateDongyang:
         assert len(result.shares) == 18
         assert all(s["published"] == s["at_printed"] for s in result.shares)
 
+    def test_each_row_records_the_checks_that_flagged_it(self, result):
+        flagged = {s["label"]: s["failed_checks"] for s in result.shares if s["failed_checks"]}
+        assert flagged == {"财政信息类信息": ["published_share_precision"]}
+        assert all(r["failed_checks"] == [] for r in result.identities)
+
+    def test_appendix_verdicts_follow_the_checks(self, result, dongyang):
+        from nianbao.notebook import validation_html
+
+        html = validation_html(dongyang, result)
+        assert html.count("<td>精度不同</td>") == 1 and html.count("<td>一致</td>") == 17
+        assert html.count("<td>不通过</td>") == 1  # the precision check in the list of all checks; no identity row
+
     def test_identities_are_evaluated_with_their_terms(self, result):
         channels = next(r for r in result.identities if r["identity"] == "application_channels_sum")
         assert channels["lhs_expr"] == "当面申请 42 + 网络申请 21 + 信函申请 28 = 91"
@@ -60,6 +72,8 @@ class TestValidateMutations:
         (detail,) = failure.details
         assert "当面申请 43 + 网络申请 21 + 信函申请 28 = 92 ≠ 收到政府信息公开申请 91" in detail
         assert "applications.csv 第2、3、4、5行" in detail
+        (row,) = [r for r in result.identities if r["identity"] == "application_channels_sum"]
+        assert row["failed_checks"] == ["application_channels_sum"]
         # the published shares no longer match the counts either: reported as warnings
         assert _failed(result, "published_share_matches_counts")
 

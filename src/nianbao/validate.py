@@ -204,8 +204,11 @@ def validate(report: Report) -> Validation:
         asset = source.add_dataframe_asset(name.removesuffix(".json"))
         batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame})
         outcome = batch.validate(suite, result_format="COMPLETE")
+        failed_rows: dict = {}  # frame index -> checks that flagged the row
         for config, result in zip(suite_json["expectations"], outcome.results, strict=True):
             res = result.result or {}
+            for index in res.get("unexpected_index_list") or []:
+                failed_rows.setdefault(index, []).append(config["meta"]["check"])
             if result.exception_info and result.exception_info.get("raised_exception"):
                 raise DeclarationError(
                     f"校验规则 {name} / {config['meta']['check']} 无法执行: "
@@ -224,6 +227,7 @@ def validate(report: Report) -> Validation:
                     evaluated=_evaluated(frame, config, res),
                 )
             )
+        frame["failed_checks"] = [failed_rows.get(index, []) for index in frame.index]
     return Validation(
         report=report.label,
         era=report.format.era,
