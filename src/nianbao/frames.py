@@ -115,12 +115,9 @@ def shares_frame(report: Report) -> pd.DataFrame:
                 continue
             published = parse_published(item.published_share)
             decimals = printed_decimals(item.published_share)
-            exact = percent(item.number, base.number, 6) if base is not None and base.number else None
-            at_printed = (
-                format_share(percent(item.number, base.number, decimals), decimals)
-                if base is not None and base.number
-                else "—"
-            )
+            base_number = base.number if base is not None else None
+            exact = percent(item.number, base_number, 6)  # None when the base is missing or zero
+            at_printed = format_share(percent(item.number, base_number, decimals), decimals)
             records.append(
                 {
                     "share": share_id,
