@@ -87,8 +87,9 @@ class Table(_Model):
                 return row
         raise KeyError(row_id)
 
+    @functools.cached_property
     def label_index(self) -> dict[str, Row]:
-        """Normalized label or alias -> row."""
+        """Normalized label or alias -> row (built once per table)."""
         index: dict[str, Row] = {}
         for row in self.rows:
             for name in row.names():
@@ -96,7 +97,7 @@ class Table(_Model):
         return index
 
     def match(self, label: str) -> Row | None:
-        return self.label_index().get(normalize_label(label))
+        return self.label_index.get(normalize_label(label))
 
 
 class CellRef(_Model):
