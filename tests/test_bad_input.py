@@ -214,6 +214,20 @@ def test_outputs_folder_not_writable(broken, monkeypatch):
     assert tree_digest(broken / "outputs/dongyang/2017") == before
 
 
+def test_data_file_not_readable(broken, monkeypatch):
+    """``validate`` names a file it cannot read, like ``run`` does, instead of a traceback."""
+    from nianbao import data
+
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(data, "decode", refuse)
+    monkeypatch.chdir(broken)
+    result = CliRunner().invoke(main, ["validate", "dongyang", "2017", "--root", str(broken)])
+    assert result.exit_code == 3, result.output
+    assert "无法读写文件" in result.output and ".csv" in result.output and "Permission denied" in result.output
+
+
 # --- execution ---------------------------------------------------------------------------------------------
 def _set_cell(project: Path, notebook: str, index: int, source: str) -> None:
     path = project / "notebooks" / notebook

@@ -6,12 +6,13 @@ failed, or a file could not be written); 130 interrupted (Ctrl-C).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
 import click
 
-from .exceptions import NianbaoError
+from .exceptions import NianbaoError, os_error_message
 
 ROOT_OPTION = click.option(
     "--root",
@@ -31,11 +32,19 @@ def _fail(exc: NianbaoError) -> None:
     sys.exit(exc.exit_code)
 
 
-def _fail_os(exc: OSError) -> None:
-    """A file that could not be read or written (permissions, disk full): say which, not a traceback."""
-    where = f": {exc.filename}" if exc.filename else ""
-    _echo_err(f"错误: 无法读写文件{where}（{exc.strerror or exc}）；上一次成功生成的报告保持不变。")
-    sys.exit(3)
+@contextlib.contextmanager
+def _reported_errors():
+    """Turn the errors a user can act on into a message and an exit code, never a traceback."""
+    try:
+        yield
+    except NianbaoError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _echo_err(f"错误: {os_error_message(exc)}")
+        sys.exit(3)
+    except KeyboardInterrupt:
+        _echo_err("已中断；上一次成功生成的报告保持不变。")
+        sys.exit(130)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,7 +72,7 @@ def run(body, year, run_all_reports, outputs, root) -> None:
         raise click.UsageError("give either BODY YEAR or --all")
     if not run_all_reports and year is None:
         raise click.UsageError("missing YEAR")
-    try:
+    with _reported_errors():
         if run_all_reports:
             results = run_all(root, outputs=outputs, log=click.echo)
             click.echo("\n汇总:")
@@ -75,13 +84,6 @@ def run(body, year, run_all_reports, outputs, root) -> None:
             failed = [r for r in results if r.status != "rendered"]
             sys.exit(1 if failed else 0)
         run_report(root, body, year, outputs=outputs, log=click.echo)
-    except NianbaoError as exc:
-        _fail(exc)
-    except OSError as exc:
-        _fail_os(exc)
-    except KeyboardInterrupt:
-        _echo_err("已中断；上一次成功生成的报告保持不变。")
-        sys.exit(130)
 
 
 @main.command()
@@ -93,13 +95,11 @@ def validate(body, year, root) -> None:
     from .report import load_report
     from .validate import validate as run_validation
 
-    try:
+    with _reported_errors():
         report = load_report(root, body, year)
         for note in report.notes:
             click.echo(f"说明: {note}")
         result = run_validation(report)
-    except NianbaoError as exc:
-        _fail(exc)
     click.echo(result.summary())
     for check in result.checks:
         if not check.success:

@@ -28,6 +28,12 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def os_error_message(exc: OSError) -> str:
+    """A file that could not be read or written (permissions, disk full), in words."""
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"无法读写文件{where}（{exc.strerror or exc}）；上一次成功生成的报告保持不变。"
+
+
 class NianbaoError(Exception):
     """Base class of every error this package raises on purpose."""
 

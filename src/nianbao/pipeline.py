@@ -27,6 +27,7 @@ from .exceptions import (
     RunLocked,
     ValidationFailed,
     display_path,
+    os_error_message,
 )
 from .execute import execute
 from .expectations import stale_suites
@@ -198,4 +199,6 @@ def run_all(root: Path | str, *, outputs=None, log: Callable[[str], None] = prin
             results.append(RunResult(body, year, "failed validation", None, str(exc), exc.exit_code))
         except NianbaoError as exc:
             results.append(RunResult(body, year, "error", None, str(exc), exc.exit_code))
+        except OSError as exc:
+            results.append(RunResult(body, year, "error", None, os_error_message(exc), 3))
     return results
