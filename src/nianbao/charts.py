@@ -48,3 +48,36 @@ def png(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def trend_chart(trend, font: FontInfo):
+    """One panel per indicator group: a line per indicator over the years, broken where a year has no
+    comparable figure (a gap is never bridged or estimated)."""
+    import seaborn as sns
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    from .formats import load_indicators
+
+    use_in_matplotlib(font)
+    indicators = load_indicators()
+    data = trend.long_frame()
+    groups = [g for g in indicators.groups if g in set(data["group"])]
+    sns.set_theme(style="whitegrid", font=font.family, rc={"axes.unicode_minus": False})
+    fig = Figure(figsize=(7.5, 2.6 * max(len(groups), 1)), dpi=DPI)
+    axes = fig.subplots(max(len(groups), 1), 1, squeeze=False)[:, 0]
+    palette = sns.color_palette("tab10")
+    for ax, group in zip(axes, groups, strict=False):
+        chosen = [i for i in indicators.indicators if i.group == group and i.id in set(data["indicator"])]
+        for colour, indicator in zip(palette, chosen, strict=False):
+            series = trend.values[indicator.id]
+            ys = [float(series[y]) if series.get(y) is not None else float("nan") for y in trend.years]
+            ax.plot(trend.years, ys, marker="o", color=colour, label=indicator.label)
+        ax.set_title(indicators.groups[group], fontsize=10)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlim(min(trend.years) - 0.5, max(trend.years) + 0.5)
+        ax.legend(fontsize=7, loc="upper left", frameon=False)
+        ax.set_ylabel("数量")
+    fig.suptitle("历年主要指标（断开处：该年度无可比数据）", fontsize=11)
+    fig.tight_layout()
+    return fig

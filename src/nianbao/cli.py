@@ -141,5 +141,29 @@ def expectations(write, root) -> None:
         click.echo("expectations/ 与格式声明一致。")
 
 
+@main.command(name="import")
+@click.argument("text", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--body", required=True, help="Body id (folder name under data/ and params/).")
+@click.option("--year", required=True, type=int)
+@click.option("--era", required=True, type=click.Choice(["2019", "2021-standard"]), help="Format era of the tables.")
+@click.option("--issuer", required=True, help="Issuing body as printed.")
+@click.option("--scope", default="本机关", show_default=True, help="How the narrative names the body (全区, 本机关…).")
+@ROOT_OPTION
+def import_report(text, body, year, era, issuer, scope, root) -> None:
+    """Create data/BODY/YEAR/ and params/BODY/YEAR.yaml from a published report's text with pipe tables."""
+    from .formats import load_format
+    from .importer import import_text, write_imported, write_params
+
+    with _reported_errors():
+        imported = import_text(text, load_format(era))
+        folder = Path(root) / "data" / body / str(year)
+        params = Path(root) / "params" / body / f"{year}.yaml"
+        written = write_imported(imported, folder, text)
+        written.append(write_params(imported, params, body=body, year=year, era=era, issuer=issuer, scope=scope))
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"下一步: 核对 {params}（发布日期、占比精度），然后运行 nianbao validate {body} {year}")
+
+
 if __name__ == "__main__":
     main()

@@ -22,7 +22,8 @@ from .exceptions import DataError, did_you_mean
 from .formats import Format, Row, Table
 
 ENCODINGS = ("utf-8-sig", "gb18030")
-_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_NUMBER = re.compile(r"^[-+]?[0-9]+(\.[0-9]+)?$")
+_UNIT = re.compile(r"^(?P<number>.*?[0-9])\s*(?P<unit>万元|元)$")
 _THOUSANDS = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
 
 
@@ -46,6 +47,11 @@ class DataRow:
     row: Row | None  # None for free rows and for labels the declaration does not know
     cells: dict[str, Cell]
     published_share: str | None = None
+
+    @property
+    def alias_used(self) -> bool:
+        """The label is a published variant of the declared one (a typo, "1、" for "1.")."""
+        return self.row is not None and _plain(self.label) != _plain(self.row.label)
 
     @property
     def key(self) -> str:
@@ -74,7 +80,26 @@ class DataTable:
         for row in self.rows:
             if row.row is not None and row.row.id == row_id:
                 return row
+        group = self.table.groups.get(row_id)
+        if group is not None:
+            return self._group_row(row_id, group)
         return None
+
+    def _group_row(self, group_id: str, group) -> DataRow | None:
+        """A subtotal row: per column, the sum of the group's reported cells (empty if none is reported)."""
+        members = [r for r in self.rows if r.row is not None and r.row.id in group.rows]
+        if not members:
+            return None
+        cells = {}
+        for column in self.columns:
+            values = [r.value(column) for r in members if isinstance(r.value(column), Decimal)]
+            total = sum(values, Decimal(0)) if values else None
+            cells[column] = Cell(raw="", text=None if total is None else str(total), value=total)
+        return DataRow(table=self.table.id, line=members[0].line, label=group.label, row=None, cells=cells)
+
+
+def _plain(label: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", label))
 
 
 def decode(path: Path) -> tuple[str, str]:
@@ -111,6 +136,10 @@ def parse_cell(raw: str, kind: str, *, path: Path, line: int, column: str) -> Ce
     if text != raw:
         if raw.strip() != raw:
             notes.append("已去除首尾空格")
+    unit = _UNIT.match(text) if kind == "money" else None
+    if unit:
+        notes.append(f"已去除金额中的单位: {text!r} → {unit['number']!r}")
+        text = unit["number"]
     if _THOUSANDS.match(text):
         notes.append(f"已去除千位分隔符: {text!r}")
         text = text.replace(",", "")
@@ -148,11 +177,14 @@ def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
     records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     records = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
     if not records:
-        raise DataError("文件为空", path=path, expected=f"表头 {fmt.label_column},本年 和数据行")
+        raise DataError(
+            "文件为空", path=path, expected=f"表头 {fmt.label_column},{','.join(c.label for c in table.columns)} 和数据行"
+        )
     header_line, header = records[0]
     header = [unicodedata.normalize("NFKC", h).strip() for h in header]
-    column_by_label = {c.label: c for c in fmt.columns}
-    known = [fmt.label_column, *column_by_label, fmt.share_column]
+    column_by_name = {unicodedata.normalize("NFKC", n): c for c in table.columns for n in c.names()}
+    header = [column_by_name[h].label if h in column_by_name else h for h in header]
+    known = [fmt.label_column, *(c.label for c in table.columns), fmt.share_column]
     for name in header:
         if name not in known:
             guess = did_you_mean(name, known)
@@ -166,11 +198,11 @@ def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
             )
     if len(set(header)) != len(header):
         raise DataError("表头有重复的列", path=path, line=header_line, value=",".join(header))
-    missing = [c for c in (fmt.label_column, *(c.label for c in fmt.columns if not c.optional)) if c not in header]
+    missing = [c for c in (fmt.label_column, *(c.label for c in table.columns if not c.optional)) if c not in header]
     if missing:
         raise DataError("缺少列", path=path, line=header_line, value=",".join(missing), expected=",".join(known))
     position = {name: i for i, name in enumerate(header)}
-    present = [c.id for c in fmt.columns if c.label in position]
+    present = [c.id for c in table.columns if c.label in position]
     result = DataTable(table=table, path=path, encoding=encoding, columns=present)
     if encoding != "UTF-8":
         result.notes.append(f"{path.name} 以 {encoding} 编码读取")
@@ -189,16 +221,19 @@ def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
         if not label:
             raise DataError("指标名称为空", path=path, line=line, value=",".join(record))
         row = None if table.free_rows else table.match(label)
-        kind = row.kind if row is not None else "count"
+        row_kind = row.kind if row is not None else "count"
         cells = {}
-        for column in fmt.columns:
+        for column in table.columns:
             if column.label in position:
+                kind = row_kind if row_kind == "text" else (column.kind or row_kind)
                 cells[column.id] = parse_cell(
                     record[position[column.label]], kind, path=path, line=line, column=column.label
                 )
         share = record[position[fmt.share_column]].strip() if fmt.share_column in position else ""
         for cell in cells.values():
             result.notes.extend(f"{path.name} 第{line}行: {n}" for n in cell.notes)
+        if row is not None and _plain(label) != _plain(row.label):
+            result.notes.append(f"{path.name} 第{line}行: 公布的指标名称“{label}”按已知别名对应到“{row.label}”")
         result.rows.append(
             DataRow(
                 table=table.id, line=line, label=label, row=row, cells=cells, published_share=share or None
@@ -218,7 +253,7 @@ def read_tables(data_dir: Path, fmt: Format) -> dict[str, DataTable]:
                 raise DataError(
                     "缺少数据文件",
                     path=path,
-                    expected=f"表“{table.title}”的 CSV（{fmt.label_column},本年）",
+                    expected=f"表“{table.title}”的 CSV（{fmt.label_column},{','.join(c.label for c in table.columns)}）",
                 )
             continue
         tables[table_id] = read_table(path, table, fmt)

@@ -97,6 +97,10 @@ class DataError(InputError):
     """A data file of a report is missing or cannot be read as the format declares."""
 
 
+class TextImportError(InputError):
+    """A published report's text cannot be split into the tables its format declares."""
+
+
 class DeclarationError(NianbaoError):
     """A format declaration shipped with the package is inconsistent (a bug in the declaration, not user input)."""
 

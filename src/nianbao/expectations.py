@@ -16,10 +16,12 @@ from .formats import Format
 
 COUNT_REGEX = r"^(?:0|[1-9][0-9]*)$"
 MONEY_REGEX = r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
-# (row kind, pattern of the normalised cell text, check id, what the description says it must be)
+SIGNED_REGEX = r"^[-+]?(?:0|[1-9][0-9]*)$"
+# (cell kind, pattern of the normalised cell text, check id, what the description says it must be)
 VALUE_CHECKS = (
     ("count", COUNT_REGEX, "counts_are_non_negative_integers", "件数应为非负整数"),
     ("money", MONEY_REGEX, "amounts_are_non_negative", "金额应为非负数"),
+    ("signed", SIGNED_REGEX, "changes_are_integers", "增减数应为整数（可带正负号）"),
 )
 
 
@@ -70,26 +72,50 @@ def table_suite(fmt: Format, table_id: str) -> dict:
                 description=f"“{table.title}”必须包含: " + "、".join(table.row(r).label for r in required),
             )
         )
-    kinds = {"count"} | {r.kind for r in table.rows}  # a label the declaration does not know counts as a count
-    for column in fmt.columns:
+    variants = table.variants()
+    if len(variants) > 1:
+        expectations.append(
+            _expectation(
+                "expect_column_unique_value_count_to_be_between",
+                {"column": "variant", "max_value": 1},
+                severity="critical",
+                check="one_layout_variant",
+                description=f"“{table.title}”只能采用一种行布局："
+                + "；或".join("、".join(r.label for r in rows) for rows in variants.values()),
+            )
+        )
+    row_kinds = {"count"} | {r.kind for r in table.rows}  # a label the declaration does not know counts as a count
+    for column in table.columns:
+        kinds = {column.kind} | ({"text"} & row_kinds) if column.kind else row_kinds
         for kind, regex, check, wording in VALUE_CHECKS:
             if kind not in kinds:
                 continue
             expectations.append(
                 _expectation(
                     "expect_column_values_to_match_regex",
-                    {"column": f"{column.id}_text", "regex": regex, "row_condition": where("kind", kind)},
+                    {"column": f"{column.id}_text", "regex": regex, "row_condition": where(f"{column.id}_kind", kind)},
                     severity="critical",
                     check=check,
                     description=f"“{table.title}”{column.label}列的{wording}",
                     column=column.id,
                 )
             )
-        if table.plausible_max is not None:
+        if table.complete:
+            expectations.append(
+                _expectation(
+                    "expect_column_values_to_not_be_null",
+                    {"column": f"{column.id}_text"},
+                    severity="warning",
+                    check="cells_reported",
+                    description=f"“{table.title}”{column.label}列的每个单元格都应填写（空白表示未报告，不等于 0）",
+                    column=column.id,
+                )
+            )
+        if table.plausible_max is not None and "count" in kinds:
             expectations.append(
                 _expectation(
                     "expect_column_values_to_be_between",
-                    {"column": column.id, "max_value": table.plausible_max, "row_condition": where("kind", "count")},
+                    {"column": column.id, "max_value": table.plausible_max, "row_condition": where(f"{column.id}_kind", "count")},
                     severity="warning",
                     check="plausible_magnitude",
                     description=(

@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 
-from .formats import Identity, Terms
+from .formats import CellRef, Identity, Terms
 from .report import Report, format_number
 from .shares import format_share, parse_published, percent, printed_decimals
 
@@ -22,79 +24,148 @@ SEVERITY_ZH = {"critical": "严重", "warning": "警告", "info": "提示"}
 
 
 def table_frame(report: Report, table_id: str) -> pd.DataFrame:
-    fmt = report.format
+    """One row per data row. ``kind_<column>`` is the kind of each cell (the column's kind, else the row's)."""
     data = report.tables[table_id]
+    declared = data.table.columns
     records = []
     for row in data.rows:
-        record = {"label": row.label, "row": row.key, "kind": row.kind, "line": row.line}
-        for column in fmt.columns:
+        variant = row.row.variant if row.row is not None else None
+        record = {"label": row.label, "row": row.key, "kind": row.kind, "line": row.line, "variant": variant}
+        for column in declared:
             cell = row.cells.get(column.id)
             value = cell.value if cell is not None else None
             record[column.id] = float(value) if isinstance(value, Decimal) else None
             record[f"{column.id}_text"] = cell.text if cell is not None else None
+            record[f"{column.id}_kind"] = row.kind if row.kind == "text" else (column.kind or row.kind)
+            record[f"{column.id}_present"] = column.id in data.columns
         records.append(record)
-    columns = ["label", "row", "kind", "line"] + [
-        name for c in fmt.columns for name in (c.id, f"{c.id}_text")
+    columns = ["label", "row", "kind", "line", "variant"] + [
+        name for c in declared for name in (c.id, f"{c.id}_text", f"{c.id}_kind", f"{c.id}_present")
     ]
     frame = pd.DataFrame.from_records(records, columns=columns)
-    for column in fmt.columns:
+    frame["variant"] = frame["variant"].astype("object")
+    for column in declared:
         frame[column.id] = frame[column.id].astype("float64")
         frame[f"{column.id}_text"] = frame[f"{column.id}_text"].astype("object")
     return frame
 
 
-def _terms(report: Report, terms: Terms, column: str):
-    """(rows used, table id) for one side of an identity; rows without a number are left out."""
+@dataclass(frozen=True)
+class TermCell:
+    """One reported cell on a side of an identity, with where it was read."""
+
+    label: str
+    value: Decimal
+    path: Path
+    line: int
+
+
+def _cells(report: Report, terms: Terms, along: str, slot: str) -> list[TermCell] | None:
+    """The reported cells of one side at ``slot`` (a column id along columns, a row id along rows).
+
+    None when a term of the side has no reported cell (after its fallback): the side cannot be summed, and the
+    identity is not evaluated at this slot (an empty cell is reported by the table's own checks)."""
+    source = report.previous if terms.previous else report
+    if source is None:
+        return None
     if terms.share_base is not None:
         ref = report.share_spec(terms.share_base).base_ref
-        table, row_ids = ref.table, (ref.row,)
+        table_id, row_ids = ref.table, (ref.row,)
     else:
-        table, row_ids = terms.table, terms.rows
-    rows = [r for r in report.rows(table, row_ids) if isinstance(r.value(column), Decimal)]
-    if not rows and terms.fallback is not None:
-        return _terms(report, terms.fallback, column)
-    return rows, table
+        table_id, row_ids = terms.table, terms.rows
+    data = source.tables.get(table_id)
+    prefix = "上年" if terms.previous else ""
+    found: list[TermCell] = []
+    if data is not None:
+        if along == "column":
+            for row in source.rows(table_id, row_ids):
+                if isinstance(row.value(slot), Decimal):
+                    found.append(TermCell(prefix + row.label, row.value(slot), data.path, row.line))
+        else:
+            row = source.row(table_id, slot)
+            for column in terms.columns:
+                if row is not None and isinstance(row.value(column), Decimal):
+                    label = data.table.column(column).label
+                    found.append(TermCell(prefix + label, row.value(column), data.path, row.line))
+    if not found:
+        return _cells(report, terms.fallback, along, slot) if terms.fallback is not None else None
+    for extra in terms.also:
+        more = _cells(report, extra, along, slot)
+        if more is None:
+            return None
+        found.extend(more)
+    return found
 
 
-def _expression(rows, column: str) -> str:
-    parts = [f"{r.label} {format_number(r.value(column))}" for r in rows]
-    total = sum((r.value(column) for r in rows), Decimal(0))
-    return " + ".join(parts) + (f" = {format_number(total)}" if len(rows) > 1 else "")
+def _expression(cells: list[TermCell]) -> str:
+    parts = [f"{c.label} {format_number(c.value)}" for c in cells]
+    total = sum((c.value for c in cells), Decimal(0))
+    return " + ".join(parts) + (f" = {format_number(total)}" if len(cells) > 1 else "")
 
 
-def _where(report: Report, used) -> str:
+def _where(report: Report, cells: list[TermCell]) -> str:
     by_file: dict[str, list[int]] = {}
-    for table, rows in used:
-        path = report.tables[table].path
-        name = path.relative_to(report.root) if path.is_relative_to(report.root) else path
-        by_file.setdefault(str(name), []).extend(r.line for r in rows)
+    for cell in cells:
+        name = cell.path.relative_to(report.root) if cell.path.is_relative_to(report.root) else cell.path
+        by_file.setdefault(str(name), []).append(cell.line)
     return "；".join(f"{name} 第{'、'.join(map(str, sorted(set(lines))))}行" for name, lines in by_file.items())
 
 
-def identity_records(report: Report, identity: Identity) -> list[dict]:
+def _record(report: Report, identity: Identity, slot: str, lhs: list[TermCell], rhs: list[TermCell]) -> dict:
+    return {
+        "identity": identity.id,
+        "column": slot,
+        "lhs": float(sum((c.value for c in lhs), Decimal(0))),
+        "rhs": float(sum((c.value for c in rhs), Decimal(0))),
+        "lhs_expr": _expression(lhs),
+        "rhs_expr": _expression(rhs),
+        "op": identity.op,
+        "where": _where(report, lhs + rhs),
+    }
+
+
+def _slots(report: Report, identity: Identity) -> list[tuple[str, str]]:
+    """(slot id, how a message names it) for every column or row the identity is checked at."""
+    table = report.format.tables[identity.lhs.table] if identity.lhs.table else None
+    if identity.along == "column":
+        columns = table.columns if table is not None else report.format.columns
+        return [(c.id, f"{c.label}列") for c in columns if not identity.columns or c.id in identity.columns]
+    rows = report.rows(identity.lhs.table)
+    return [(r.key, f"“{r.label}”行") for r in rows if not identity.rows or r.key in identity.rows]
+
+
+def _same_as_records(report: Report, identity: Identity) -> list[dict]:
+    """Rows of ``lhs.table`` that state an indicator also stated elsewhere, against that statement."""
     records = []
-    column_labels = {c.id: c.label for c in report.format.columns}
-    for column in column_labels:
-        lhs_rows, lhs_table = _terms(report, identity.lhs, column)
-        rhs_rows, rhs_table = _terms(report, identity.rhs, column)
-        if not lhs_rows or not rhs_rows:
+    data = report.tables.get(identity.lhs.table)
+    if data is None:
+        return records
+    column = data.table.columns[0].id
+    for row in data.rows:
+        if row.row is None or row.row.same_as is None or not isinstance(row.value(column), Decimal):
             continue
-        groups = [[r] for r in lhs_rows] if identity.each else [lhs_rows]
-        rhs = sum((r.value(column) for r in rhs_rows), Decimal(0))
-        for group in groups:
-            lhs = sum((r.value(column) for r in group), Decimal(0))
-            records.append(
-                {
-                    "identity": identity.id,
-                    "column": column_labels[column],
-                    "lhs": float(lhs),
-                    "rhs": float(rhs),
-                    "lhs_expr": _expression(group, column),
-                    "rhs_expr": _expression(rhs_rows, column),
-                    "op": identity.op,
-                    "where": _where(report, [(lhs_table, group), (rhs_table, rhs_rows)]),
-                }
-            )
+        ref = CellRef.parse(row.row.same_as)
+        other = report.row(ref.table, ref.row)
+        if other is None or not isinstance(other.value(column), Decimal):
+            continue
+        lhs = [TermCell(f"{data.table.title}“{row.label}”", row.value(column), data.path, row.line)]
+        other_table = report.tables[ref.table]
+        rhs = [TermCell(f"正文“{other.label}”", other.value(column), other_table.path, other.line)]
+        records.append(_record(report, identity, f"{data.table.column(column).label}列", lhs, rhs))
+    return records
+
+
+def identity_records(report: Report, identity: Identity) -> list[dict]:
+    if identity.along == "same_as":
+        return _same_as_records(report, identity)
+    records = []
+    for slot, name in _slots(report, identity):
+        lhs = _cells(report, identity.lhs, identity.along, slot)
+        rhs = _cells(report, identity.rhs, identity.along, slot)
+        if not lhs or not rhs:
+            continue
+        for group in [[c] for c in lhs] if identity.each else [lhs]:
+            records.append(_record(report, identity, name, group, rhs))
     return records
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts
+from . import charts, layout
 from .fonts import FontInfo, cjk_font, use_in_matplotlib
+from .formats import load_format
 from .frames import SEVERITY_ZH
 from .narrative import narrative
 from .report import Report, load_report
@@ -39,13 +40,26 @@ class Session:
         self.report = report
         self.output_dir = output_dir
         self.font = font
+        self.hidden = False  # the current chapter is not part of this report: its content is not shown
+
+    def shows(self, chapter_id: str) -> bool:
+        """Whether this report has the chapter: not omitted in the params, and its required table present."""
+        chapter = self.report.format.chapter(chapter_id)
+        if self.report.params.omits(chapter_id):
+            return False
+        return chapter.requires is None or chapter.requires in self.report.tables
 
     # --- report content -------------------------------------------------------------------------------
     def heading(self, chapter_id: str) -> None:
-        _html(f'<h2 class="chapter" id="{chapter_id}">{html.escape(self.report.params.heading(chapter_id))}</h2>')
+        """Start a chapter; the content of a chapter this report does not have is left out up to the next one."""
+        self.hidden = not self.shows(chapter_id)
+        if not self.hidden:
+            _html(f'<h2 class="chapter" id="{chapter_id}">{html.escape(self.report.params.heading(chapter_id))}</h2>')
 
     def narrative(self, key: str) -> None:
         """Show a narrative paragraph, or say that the report gives no data for it."""
+        if self.hidden:
+            return
         text = narrative(self.report, key)
         if text:
             _html(f'<p class="narrative">{html.escape(text)}</p>')
@@ -53,22 +67,71 @@ class Session:
             _html(f'<p class="no-data">{NO_DATA}</p>')
 
     def table(self, table_id: str) -> None:
-        """Show a table; a table this report has no data file for is left out."""
-        if table_id in self.report.tables:
+        """Show a table in its declared layout; a table this report has no data file for is left out."""
+        if table_id not in self.report.tables or self.hidden:
+            return
+        table = self.report.format.tables[table_id]
+        if table.layout == "blocks":
+            _html(layout.blocks_html(self.report, table.official))
+        elif table.layout == "grid":
+            _html(layout.grid_html(self.report, table_id))
+        elif table.layout == "transposed":
+            _html(layout.transposed_html(self.report, table_id))
+        else:
             _html(table_html(self.report, table_id))
 
-    def chart(self, chart_id: str) -> None:
-        """Show a chart of a declared share; a share with no rows in this report has no chart."""
+    def compare(self, chapter_id: str) -> None:
+        """The chapter's indicators beside the previous year's (change in 件数 and %), when that year exists."""
+        from .compare import changes_frame
+
+        if self.hidden or self.report.previous is None:
+            return
+        frame = changes_frame(self.report, chapter_id)
+        if frame.empty:
+            return
+        caption = f"与{self.report.params.year - 1}年比较"
+        body = frame.to_html(index=False, escape=True, classes="report-table compare", border=0)
+        note = '<p class="table-note">“—”：该年度的报告格式没有此项或未填写，不作比较。增减百分比保留 1 位小数，四舍五入。</p>'
+        _html(f'<figure class="report-table"><figcaption>{caption}</figcaption>{body}{note}</figure>')
+
+    def trend(self) -> None:
+        """The body's indicators over all its years up to this one, with charts; shown when there are two or more."""
+        from . import compare
+
+        if self.hidden:
+            return
+        result = compare.trend(self.report.root, self.report.params.body, self.report.params.year)
+        if len(result.years) < 2:
+            _html(f'<p class="no-data">（{self.report.params.issuer}只有一个年度的报告，没有历年比较。）</p>')
+            return
+        eras = "；".join(
+            f"{y}年：{load_format(e).name}" for y, e in result.eras.items()
+            if y == min(yy for yy, ee in result.eras.items() if ee == e)
+        )
+        _html(f'<p class="narrative">{html.escape(f"本附录比较{result.years[0]}—{result.years[-1]}年的报告。报告格式：{eras}起。")}</p>')
+        body = result.frame().to_html(index=False, escape=True, classes="report-table trend", border=0)
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.comparability() + result.notes)
+        _html(
+            f'<figure class="report-table"><figcaption>历年主要指标</figcaption>{body}'
+            f'<ul class="table-note">{notes}<li>“—”：该年度的报告格式没有可比的指标或报告未填写，不作估算。</li></ul></figure>'
+        )
+        self._show_chart("trend", charts.trend_chart(result, self.font))
+
+    def _show_chart(self, name: str, fig) -> None:
         from IPython.display import Image
 
-        if not self.report.share_items(self.report.format.charts[chart_id].share):
-            return
-        data = charts.png(charts.share_chart(self.report, chart_id, self.font))
+        data = charts.png(fig)
         if self.output_dir is not None:
-            path = self.output_dir / "charts" / f"{chart_id}.png"
+            path = self.output_dir / "charts" / f"{name}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         _display(Image(data=data, format="png"))
+
+    def chart(self, chart_id: str) -> None:
+        """Show a chart of a declared share; a share with no rows in this report has no chart."""
+        if self.hidden or not self.report.share_items(self.report.format.charts[chart_id].share):
+            return
+        self._show_chart(chart_id, charts.share_chart(self.report, chart_id, self.font))
 
     # --- validation -----------------------------------------------------------------------------------
     def validate(self):
@@ -103,15 +166,17 @@ def table_frame(report: Report, table_id: str) -> pd.DataFrame:
     for share_id in share_specs:
         for item in report.share_items(share_id):
             shares[item.key] = item.share
-    columns = [c for c in fmt.columns if c.id in report.tables[table_id].columns]
+    columns = [c for c in table.columns if c.id in report.tables[table_id].columns]
+    per_row_units = any(r.unit for r in table.rows)  # a statistics table: the unit is a column of its own
     records = []
     for row in report.rows(table_id):
         record = {fmt.label_column: row.label}
+        if per_row_units:
+            record["计量单位"] = (row.row.unit if row.row is not None else None) or table.unit
         for column in columns:
             value = row.value(column.id)
-            record[f"{column.label}（{table.unit}）" if row.kind != "text" else column.label] = (
-                "" if value is None else str(value)
-            )
+            plain = per_row_units or row.kind == "text"
+            record[column.label if plain else f"{column.label}（{table.unit}）"] = "" if value is None else str(value)
         if share_specs:
             record["占比（%）"] = shares.get(row.key, "")
         records.append(record)
@@ -152,7 +217,7 @@ def validation_html(report: Report, result) -> str:
         rows = [
             {
                 "检查": next((c.description for c in result.checks if c.check == rec["identity"]), rec["identity"]),
-                "列": rec["column"],
+                "位置": rec["column"],
                 "左边": rec["lhs_expr"],
                 "关系": "=" if rec["op"] == "==" else "≤",
                 "右边": rec["rhs_expr"],

@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .exceptions import ParamsError, ReportNotFound, did_you_mean
-from .formats import ERAS, CellRef, Format, ShareSpec, load_format
+from .formats import ERAS, VALIDATION_CHAPTER, CellRef, Format, ShareSpec, load_format
 
 
 class _Strict(BaseModel):
@@ -38,6 +38,7 @@ class Params(_Strict):
     scope: str = Field(min_length=1, description="how the narrative names the whole body, e.g. 全市, 全区, 本机关")
     published: dt.date | None = None
     headings: dict[str, str] = Field(default_factory=dict)
+    omit: tuple[str, ...] = Field(default=(), description="chapters the published report does not have")
     shares: dict[str, ShareOverride] = Field(default_factory=dict)
     font: str = "Noto Sans CJK SC"
     execution_timeout: int = Field(default=600, ge=1, le=7200, description="seconds per notebook cell")
@@ -54,6 +55,9 @@ class Params(_Strict):
             return declared
         changes = {k: v for k, v in override.model_dump().items() if v is not None}
         return declared.model_copy(update=changes)
+
+    def omits(self, chapter_id: str) -> bool:
+        return chapter_id in self.omit
 
     def heading(self, chapter_id: str) -> str:
         chapter = self.format.chapter(chapter_id)
@@ -192,6 +196,16 @@ def _check_against_format(params: Params, path: Path, lines) -> None:
         )
     fmt = params.format
     chapter_ids = [c.id for c in fmt.chapters]
+    for chapter_id in params.omit:
+        if chapter_id not in chapter_ids or chapter_id == VALIDATION_CHAPTER:
+            guess = did_you_mean(chapter_id, chapter_ids)
+            raise ParamsError(
+                f"omit 中的章节 {chapter_id!r} 不存在或不能省略",
+                path=path,
+                line=lines.get(("omit",)),
+                expected=" / ".join(c for c in chapter_ids if c != VALIDATION_CHAPTER),
+                hint=f"是否想写 {guess!r}？" if guess else None,
+            )
     for chapter_id in params.headings:
         if chapter_id not in chapter_ids:
             guess = did_you_mean(chapter_id, chapter_ids)

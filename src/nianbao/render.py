@@ -77,7 +77,7 @@ def assemble(report: Report, executed: dict[str, nbformat.NotebookNode]) -> nbfo
     done = set()
     for chapter in report.format.chapters:
         if chapter.source == "prose":
-            if chapter.id not in report.prose:
+            if chapter.id not in report.prose or params.omits(chapter.id):
                 continue
             heading = params.heading(chapter.id)
             text = report.prose[chapter.id]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from .data import DataRow, DataTable, read_tables
-from .exceptions import DataError
-from .formats import Format, ShareSpec
-from .params import Params, load_params
+from .exceptions import DataError, InputError
+from .formats import CellRef, Format, ShareSpec
+from .params import Params, load_params, params_path
 from .shares import format_share, percent
 
 
@@ -43,6 +43,8 @@ class Report:
     format: Format
     tables: dict[str, DataTable]
     prose: dict[str, str]
+    previous: Report | None = None  # the same body's report of the year before, when it exists and loads
+    loader_notes: list[str] = field(default_factory=list)
 
     @property
     def data_dir(self) -> Path:
@@ -55,7 +57,7 @@ class Report:
     @property
     def notes(self) -> list[str]:
         """What the loader normalised or noticed (encodings, number forms), to tell the user."""
-        return [note for table in self.tables.values() for note in table.notes]
+        return [note for table in self.tables.values() for note in table.notes] + self.loader_notes
 
     @property
     def label(self) -> str:
@@ -66,13 +68,18 @@ class Report:
         data = self.tables.get(table)
         return None if data is None else data.find(row_id)
 
-    def has(self, table: str, row_id: str, column: str = "year") -> bool:
-        row = self.row(table, row_id)
-        return row is not None and row.value(column) is not None
+    def main_column(self, table: str) -> str:
+        return self.format.tables[table].columns[0].id
 
-    def value(self, table: str, row_id: str, column: str = "year"):
+    def has(self, table: str, row_id: str, column: str | None = None) -> bool:
+        return self.value(table, row_id, column) is not None
+
+    def value(self, table: str, row_id: str, column: str | None = None):
         row = self.row(table, row_id)
-        return None if row is None else row.value(column)
+        return None if row is None else row.value(column or self.main_column(table))
+
+    def cell(self, ref: CellRef):
+        return self.value(ref.table, ref.row, ref.column)
 
     def rows(self, table: str, row_ids=None, exclude=()) -> list[DataRow]:
         """Rows of ``table`` in file order; ``row_ids`` (None: all) selects and orders declared rows."""
@@ -95,10 +102,13 @@ class Report:
         row = self.row(ref.table, ref.row)
         if row is None:
             return None
-        return self._item(row, ref.table)
+        return self._item(row, ref.table, column=ref.column)
 
-    def _item(self, row: DataRow, table: str, spec: ShareSpec | None = None, base=None) -> Item:
-        number = row.value()
+    def _item(
+        self, row: DataRow, table: str, spec: ShareSpec | None = None, base=None, column: str | None = None,
+        key: str | None = None, label: str | None = None,
+    ) -> Item:
+        number = row.value(column or self.main_column(table))
         share_value = None
         share = None
         if spec is not None and isinstance(number, Decimal):
@@ -106,39 +116,53 @@ class Report:
             if share_value is not None:
                 share = format_share(share_value, spec.precision, spec.trailing_zeros)
         return Item(
-            key=row.key,
-            label=row.label,
+            key=key or row.key,
+            label=label or row.label,
             value=format_number(number),
             number=number if isinstance(number, Decimal) else None,
-            unit=self.format.tables[table].unit,
+            unit=(row.row.unit if row.row is not None and row.row.unit else None) or self.format.tables[table].unit,
             share=share,
             share_value=share_value,
-            published_share=row.published_share,
+            published_share=row.published_share if key is None else None,
             line=row.line,
         )
 
     def items(self, table: str, exclude=()) -> list[Item]:
-        return [self._item(r, table) for r in self.rows(table, exclude=exclude) if r.value() is not None]
+        return [self._item(r, table) for r in self.rows(table, exclude=exclude) if r.value(self.main_column(table)) is not None]
 
     def share_items(self, share_id: str) -> list[Item]:
+        """The parts of a share that the report states, with their shares (rows of a column, or columns of a row)."""
         spec = self.share_spec(share_id)
         base_item = self.share_base(share_id)
         base = base_item.number if base_item is not None else None
-        return [
-            self._item(r, spec.table, spec, base)
-            for r in self.rows(spec.table, spec.rows)
-            if r.value() is not None
-        ]
+        declared = self.format.tables[spec.table]
+        if spec.row is not None:
+            row = self.row(spec.table, spec.row)
+            if row is None:
+                return []
+            items = [
+                self._item(row, spec.table, spec, base, column=c, key=c, label=declared.column(c).label)
+                for c in spec.columns
+            ]
+            return [i for i in items if i.number is not None]
+        column = spec.column or self.main_column(spec.table)
+        if spec.rows is None:
+            rows = self.rows(spec.table)
+        else:  # rows in file order, then the declared subtotals (groups) among the parts
+            groups = [self.row(spec.table, g) for g in spec.rows if g in declared.groups]
+            rows = self.rows(spec.table, spec.rows) + [g for g in groups if g is not None]
+        items = [self._item(r, spec.table, spec, base, column=spec.column) for r in rows if r.value(column) is not None]
+        return items
 
-    def num(self, table: str, row_id: str) -> str:
+    def num(self, table: str, row_id: str, column: str | None = None) -> str:
         """The value as printed: a count without separators, a text cell as written, "—" when absent."""
-        return format_number(self.value(table, row_id))
+        return format_number(self.value(table, row_id, column))
 
 
-def read_prose(data_dir: Path, fmt: Format) -> dict[str, str]:
+def read_prose(data_dir: Path, fmt: Format, omit=()) -> dict[str, str]:
     prose = {}
     for chapter in fmt.chapters:
-        if chapter.source != "prose":
+        if chapter.source != "prose" or chapter.id in omit:
             continue
         path = data_dir / "prose" / chapter.file
         if not path.exists():
@@ -157,12 +181,20 @@ def read_prose(data_dir: Path, fmt: Format) -> dict[str, str]:
     return prose
 
 
-def load_report(root: Path | str, body: str, year: int | str) -> Report:
-    """Params, declaration, raw counts and prose of one report. Raises InputError subclasses on bad input."""
+def load_report(root: Path | str, body: str, year: int | str, *, previous: bool = True) -> Report:
+    """Params, declaration, raw counts and prose of one report, and (``previous``) the same body's report of the
+    year before for the cross-year checks. Raises InputError subclasses on bad input of this report; a previous
+    year that does not load is left out with a note."""
     root = Path(root).resolve()
     params = load_params(root, body, year)
     fmt = params.format
     data_dir = root / "data" / params.body / str(params.year)
     tables = read_tables(data_dir, fmt)
-    prose = read_prose(data_dir, fmt)
-    return Report(root=root, params=params, format=fmt, tables=tables, prose=prose)
+    prose = read_prose(data_dir, fmt, params.omit)
+    report = Report(root=root, params=params, format=fmt, tables=tables, prose=prose)
+    if previous and params_path(root, params.body, params.year - 1).exists():
+        try:
+            report.previous = load_report(root, params.body, params.year - 1, previous=False)
+        except InputError as exc:
+            report.loader_notes.append(f"上一年度（{params.year - 1}）的数据无法读取，跨年度检查未进行: {exc.message}")
+    return report

@@ -124,7 +124,7 @@ def _details(report: Report, suite_meta: dict, config: dict, frame: pd.DataFrame
         out = []
         for rec in _records(frame, result):
             sign = "≠" if rec["op"] == "==" else ">"
-            out.append(f"{rec['column']}列: {rec['lhs_expr']} {sign} {rec['rhs_expr']}（{rec['where']}）")
+            out.append(f"{rec['column']}: {rec['lhs_expr']} {sign} {rec['rhs_expr']}（{rec['where']}）")
         return out
     if kind == "published_shares":
         other = "at_printed" if check == "published_share_matches_counts" else "at_declared"
@@ -150,6 +150,15 @@ def _details(report: Report, suite_meta: dict, config: dict, frame: pd.DataFrame
         observed = set(result.get("observed_value") or [])
         missing = [r for r in config["kwargs"]["value_set"] if r not in observed]
         return [f"{name}: 缺少指标“{declared.row(r).label}”" for r in missing]
+    if check == "one_layout_variant":
+        rows = frame[frame["variant"].notna()]
+        return [
+            f"{name} 第{rec['line']}行 “{rec['label']}”（{rec['variant']} 布局）" for rec in rows.to_dict(orient="records")
+        ]
+    if check == "cells_reported":
+        label = declared.column(config["meta"]["column"]).label
+        rows = "、".join(f"第{rec['line']}行“{rec['label']}”" for rec in _records(frame, result))
+        return [f"{name} {label}列空白（未报告，与 0 区分）: {rows}"]
     out = []
     for rec in _records(frame, result):
         where = f"{name} 第{rec['line']}行 “{rec['label']}”"
@@ -161,14 +170,14 @@ def _details(report: Report, suite_meta: dict, config: dict, frame: pd.DataFrame
         elif check == "no_duplicate_rows":
             out.append(f"{where}: 指标重复出现")
         else:
-            column = config["meta"].get("column", "year")
-            label = next(c.label for c in report.format.columns if c.id == column)
+            column = config["meta"]["column"]
+            label = declared.column(column).label
             if check == "plausible_magnitude":
                 out.append(
                     f"{where} {label}列: {rec[f'{column}_text']} 大于 {config['kwargs']['max_value']}，请核对是否多输入了数字"
                 )
                 continue
-            expected = "非负整数" if check == "counts_are_non_negative_integers" else "非负数"
+            expected = {"counts_are_non_negative_integers": "非负整数", "changes_are_integers": "整数"}.get(check, "非负数")
             out.append(f"{where} {label}列: {rec[f'{column}_text']!r} 不是{expected}")
     return out
 

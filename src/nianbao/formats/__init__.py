@@ -24,8 +24,9 @@ FORMATS_DIR = Path(__file__).parent
 
 VALIDATION_CHAPTER = "validation"  # rendered by the first notebook, which runs the expectation suites
 
-Era = Literal["old-free-text"]
-ERAS: tuple[str, ...] = ("old-free-text",)
+Era = Literal["old-free-text", "2019", "2021-standard"]
+ERAS: tuple[str, ...] = ("old-free-text", "2019", "2021-standard")
+Kind = Literal["count", "money", "signed", "text"]
 
 
 class _Model(BaseModel):
@@ -47,6 +48,12 @@ class Column(_Model):
     id: str
     label: str
     optional: bool = False
+    kind: Kind | None = None  # None: the row's kind decides
+    group: tuple[str, ...] = ()  # merged header cells above this column, outermost first
+    aliases: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
 
 
 class Row(_Model):
@@ -54,10 +61,21 @@ class Row(_Model):
     label: str
     aliases: tuple[str, ...] = ()
     required: bool = False
-    kind: Literal["count", "money", "text"] = "count"
+    kind: Kind = "count"
+    parents: tuple[str, ...] = ()  # merged label cells left of this row in the official table, outermost first
+    unit: str | None = None  # when the rows of a table differ (a statistics table); else the table's unit
+    same_as: str | None = None  # ``table.row`` of the same indicator elsewhere in the format
+    variant: str | None = None  # rows of one variant exclude the rows of another (e.g. （六） in one or three rows)
 
     def names(self) -> tuple[str, ...]:
         return (self.label, *self.aliases)
+
+
+class Group(_Model):
+    """A subtotal that is not a cell of the table (e.g. 不予公开 = its eight sub-rows)."""
+
+    label: str
+    rows: tuple[str, ...]
 
 
 class Table(_Model):
@@ -65,8 +83,14 @@ class Table(_Model):
     title: str
     unit: str
     rows: tuple[Row, ...] = ()
+    columns: tuple[Column, ...] = ()  # empty: the format's columns
     free_rows: bool = False
+    complete: bool = False  # every declared cell is expected: an empty cell is reported
     plausible_max: int | None = Field(default=None, gt=0)
+    official: str | None = None  # the official table this block belongs to (blocks are rendered stacked)
+    caption: str | None = None  # the block's caption row in the official table
+    layout: Literal["list", "blocks", "grid", "transposed"] = "list"  # how the report shows it (see layout.py)
+    groups: dict[str, Group] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _rows_or_free(self) -> Table:
@@ -75,6 +99,9 @@ class Table(_Model):
         ids = [r.id for r in self.rows]
         if len(ids) != len(set(ids)):
             raise ValueError(f"table {self.id!r} has duplicate row ids")
+        for group_id, group in self.groups.items():
+            if group_id in ids or set(group.rows) - set(ids):
+                raise ValueError(f"table {self.id!r}: group {group_id!r} clashes with a row id or names unknown rows")
         return self
 
     @property
@@ -99,29 +126,49 @@ class Table(_Model):
     def match(self, label: str) -> Row | None:
         return self.label_index.get(normalize_label(label))
 
+    def column(self, column_id: str) -> Column:
+        for column in self.columns:
+            if column.id == column_id:
+                return column
+        raise KeyError(column_id)
+
+    def variants(self) -> dict[str, list[Row]]:
+        found: dict[str, list[Row]] = {}
+        for row in self.rows:
+            if row.variant:
+                found.setdefault(row.variant, []).append(row)
+        return found
+
 
 class CellRef(_Model):
-    """``table.row`` written as one string in declarations and params."""
+    """``table.row`` or ``table.row.column`` written as one string in declarations and params."""
 
     table: str
     row: str
+    column: str | None = None
 
     @classmethod
     def parse(cls, text: str) -> CellRef:
-        table, sep, row = str(text).partition(".")
-        if not sep or not table or not row:
-            raise ValueError(f"{text!r} is not of the form table.row")
-        return cls(table=table, row=row)
+        parts = str(text).split(".")
+        if len(parts) not in (2, 3) or not all(parts):
+            raise ValueError(f"{text!r} is not of the form table.row or table.row.column")
+        return cls(table=parts[0], row=parts[1], column=parts[2] if len(parts) == 3 else None)
 
     def __str__(self) -> str:
-        return f"{self.table}.{self.row}"
+        return ".".join(p for p in (self.table, self.row, self.column) if p)
 
 
 class ShareSpec(_Model):
+    """Parts over a base. The parts are ``rows`` of ``column`` (default: the table's first column), or, when
+    ``row`` is given, the ``columns`` of that row (e.g. applicant types of the applications received)."""
+
     id: str = ""
     title: str
     table: str
     rows: tuple[str, ...] | None = None  # None: every row of the table (free-row tables)
+    column: str | None = None
+    row: str | None = None
+    columns: tuple[str, ...] = ()
     base: str
     precision: int = Field(ge=0, le=6)
     trailing_zeros: Literal["keep", "drop"] = "keep"
@@ -132,20 +179,36 @@ class ShareSpec(_Model):
 
 
 class Terms(_Model):
+    """Cells summed on one side of an identity.
+
+    Checked along columns (the default), a side is the ``rows`` of ``table`` in the column being checked; checked
+    along rows, it is the ``columns`` of ``table`` in the row being checked. ``previous`` takes the cells from the
+    same body's report of the year before. ``also`` adds more terms to the same side."""
+
     table: str | None = None
     rows: tuple[str, ...] | Literal["all"] = ()
+    columns: tuple[str, ...] = ()
+    previous: bool = False
     share_base: str | None = None
     fallback: Terms | None = None
+    also: tuple[Terms, ...] = ()
 
 
 class Identity(_Model):
+    """``lhs op rhs``, checked for every column of the table (``along: column``, optionally only ``columns``),
+    for every row (``along: row``, optionally only ``rows``), or, with ``along: same_as``, for every row of
+    ``lhs.table`` that declares the same indicator elsewhere (``Row.same_as``)."""
+
     id: str
     description: str
     severity: Literal["critical", "warning", "info"]
     lhs: Terms
-    op: Literal["==", "<="]
-    rhs: Terms
+    op: Literal["==", "<="] = "=="
+    rhs: Terms | None = None
     each: bool = False
+    along: Literal["column", "row", "same_as"] = "column"
+    columns: tuple[str, ...] = ()
+    rows: tuple[str, ...] = ()
 
 
 class Chapter(_Model):
@@ -155,10 +218,17 @@ class Chapter(_Model):
     number: str | None = None
     file: str | None = None
     optional: bool = False
+    requires: str | None = None  # a notebook chapter shown only when the report has this table
 
     def title(self, heading: str | None = None) -> str:
+        """The printed heading; a heading given with its own number ("三、…") is used as it is."""
         text = heading or self.heading or ""
+        if _NUMBERED_HEADING.match(text):
+            return text
         return f"{self.number}、{text}" if self.number else text
+
+
+_NUMBERED_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 class NotebookSpec(_Model):
@@ -180,7 +250,7 @@ class Format(_Model):
     name: str
     label_column: str
     share_column: str
-    columns: tuple[Column, ...]
+    columns: tuple[Column, ...] = ()  # value columns of the tables that declare none
     tables: dict[str, Table]
     shares: dict[str, ShareSpec]
     identities: tuple[Identity, ...]
@@ -196,35 +266,62 @@ class Format(_Model):
             for item_id, item in (data.get(key) or {}).items():
                 if isinstance(item, dict):
                     item.setdefault("id", item_id)
+        for table in (data.get("tables") or {}).values():
+            if isinstance(table, dict) and not table.get("columns"):
+                table["columns"] = data.get("columns") or ()
         return data
 
     @model_validator(mode="after")
     def _references(self) -> Format:
         problems = []
 
-        def check_ref(where: str, table: str, rows=()):
+        def check_ref(where: str, table: str, rows=(), columns=()):
             if table not in self.tables:
                 problems.append(f"{where}: unknown table {table!r}")
                 return
-            declared = {r.id for r in self.tables[table].rows}
+            declared = {r.id for r in self.tables[table].rows} | set(self.tables[table].groups)
             for row in rows:
                 if row not in declared:
                     problems.append(f"{where}: unknown row {table}.{row}")
+            declared_columns = {c.id for c in self.tables[table].columns}
+            for column in columns:
+                if column not in declared_columns:
+                    problems.append(f"{where}: unknown column {table}.{column}")
 
+        for table in self.tables.values():
+            if not table.columns:
+                problems.append(f"table {table.id}: no value columns (declare them on the table or the format)")
+            for row in table.rows:
+                if row.same_as:
+                    ref = CellRef.parse(row.same_as)
+                    check_ref(f"row {table.id}.{row.id} same_as", ref.table, [ref.row])
         for share in self.shares.values():
-            check_ref(f"share {share.id}", share.table, share.rows or ())
-            check_ref(f"share {share.id} base", share.base_ref.table, [share.base_ref.row])
+            check_ref(f"share {share.id}", share.table, share.rows or (), share.columns)
+            if share.row:
+                check_ref(f"share {share.id}", share.table, [share.row])
+            if share.column:
+                check_ref(f"share {share.id}", share.table, columns=[share.column])
+            ref = share.base_ref
+            check_ref(f"share {share.id} base", ref.table, [ref.row], [ref.column] if ref.column else ())
         for ident in self.identities:
-            for side in (ident.lhs, ident.rhs):
-                while side is not None:
-                    if side.share_base is not None:
-                        if side.share_base not in self.shares:
-                            problems.append(f"identity {ident.id}: unknown share {side.share_base!r}")
-                    elif side.table is None:
-                        problems.append(f"identity {ident.id}: a side names neither table nor share_base")
-                    else:
-                        check_ref(f"identity {ident.id}", side.table, () if side.rows == "all" else side.rows)
-                    side = side.fallback
+            if ident.rhs is None and ident.along != "same_as":
+                problems.append(f"identity {ident.id}: no rhs")
+            sides = [ident.lhs] + ([ident.rhs] if ident.rhs else [])
+            while sides:
+                side = sides.pop()
+                sides.extend(side.also)
+                if side.fallback is not None:
+                    sides.append(side.fallback)
+                if side.share_base is not None:
+                    if side.share_base not in self.shares:
+                        problems.append(f"identity {ident.id}: unknown share {side.share_base!r}")
+                elif side.table is None:
+                    problems.append(f"identity {ident.id}: a side names neither table nor share_base")
+                else:
+                    rows = () if side.rows == "all" else side.rows
+                    check_ref(f"identity {ident.id}", side.table, rows, side.columns)
+            if ident.lhs.table:
+                check_ref(f"identity {ident.id}", ident.lhs.table, ident.rows, ident.columns)
         chapter_ids = [c.id for c in self.chapters]
         rendered = [c for nb in self.notebooks for c in nb.chapters]
         for chapter in self.chapters:
@@ -262,15 +359,104 @@ def declaration_path(era: str) -> Path:
     return FORMATS_DIR / f"{era}.yaml"
 
 
+def _merge(base: dict, extra: dict) -> dict:
+    """``extra`` over ``base``: mappings merged key by key, lists concatenated, other values replaced."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        elif isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = merged[key] + value
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_declaration(path: Path) -> dict:
+    """A declaration file with its ``include:`` fragments (declarations shared by several eras) merged in."""
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    merged: dict = {}
+    for name in data.pop("include", []):
+        merged = _merge(merged, _read_declaration(FORMATS_DIR / name))
+    return _merge(merged, data)
+
+
 @functools.cache
 def load_format(era: str) -> Format:
     """The declaration of ``era``. Raises DeclarationError if it is missing or inconsistent."""
     path = declaration_path(era)
     if era not in ERAS or not path.exists():
         raise DeclarationError(f"unknown format era {era!r}", hint=f"known eras: {', '.join(ERAS)}")
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = _read_declaration(path)
     try:
         return Format.model_validate(data)
     except ValidationError as exc:
         raise DeclarationError(f"{path}: invalid declaration:\n{exc}") from exc
+
+
+class Indicator(_Model):
+    """An indicator compared across years and eras. ``cells`` gives, per era, the cells whose sum is the
+    indicator (each ``table.row`` or ``table.row.column``; alternatives separated by `` | `` are tried in turn:
+    the first with a number wins). An era with no cells has no comparable figure: the trend shows a gap."""
+
+    id: str
+    label: str
+    unit: str
+    group: str
+    cells: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    notes: dict[str, str] = Field(default_factory=dict)  # per era: how comparable the figure is
+
+
+class Indicators(_Model):
+    groups: dict[str, str]
+    indicators: tuple[Indicator, ...]
+    comparisons: dict[str, tuple[str, ...]]  # chapter id -> indicators shown with the previous year
+
+    def get(self, indicator_id: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(indicator_id)
+
+
+def indicator_refs(text: str) -> list[CellRef]:
+    """The alternatives of one indicator cell (``a.b | c.d``), in the order they are tried."""
+    return [CellRef.parse(part.strip()) for part in text.split("|")]
+
+
+@functools.cache
+def load_indicators() -> Indicators:
+    """The cross-era indicator mapping (``indicators.yaml``), checked against every era's declaration."""
+    path = FORMATS_DIR / "indicators.yaml"
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    for indicator_id, item in (data.get("indicators") or {}).items():
+        item.setdefault("id", indicator_id)
+    data["indicators"] = tuple((data.get("indicators") or {}).values())
+    try:
+        indicators = Indicators.model_validate(data)
+    except ValidationError as exc:
+        raise DeclarationError(f"{path}: invalid declaration:\n{exc}") from exc
+    problems = []
+    ids = {i.id for i in indicators.indicators}
+    for indicator in indicators.indicators:
+        if indicator.group not in indicators.groups:
+            problems.append(f"indicator {indicator.id}: unknown group {indicator.group!r}")
+        for era, cells in indicator.cells.items():
+            if era not in ERAS:
+                problems.append(f"indicator {indicator.id}: unknown era {era!r}")
+                continue
+            fmt = load_format(era)
+            for text in cells:
+                for ref in indicator_refs(text):
+                    table = fmt.tables.get(ref.table)
+                    if table is None or ref.row not in {r.id for r in table.rows} | set(table.groups):
+                        problems.append(f"indicator {indicator.id}: {era} has no cell {ref}")
+                    elif ref.column and ref.column not in {c.id for c in table.columns}:
+                        problems.append(f"indicator {indicator.id}: {era} has no column {ref}")
+    for chapter, chosen in indicators.comparisons.items():
+        problems.extend(f"comparisons.{chapter}: unknown indicator {i!r}" for i in chosen if i not in ids)
+    if problems:
+        raise DeclarationError(f"{path}: " + "; ".join(problems))
+    return indicators
