@@ -147,7 +147,9 @@ def test_bad_input(broken, case, monkeypatch):
     if case.exit_code == 1:
         failed = good.with_name("2017.failed")
         assert (failed / "validation.json").exists()
-        assert not list(failed.rglob("*.html")) and not list(failed.rglob("*.pdf"))
+        # only the validation section is rendered (for a reviewer to read what failed); no report
+        assert [p.name for p in failed.rglob("*.html")] == ["00_validation.html"]
+        assert not list(failed.rglob("*.pdf"))
 
 
 # --- accepted, normalised and reported: the checks run on the values as meant ---------------------------

@@ -108,7 +108,7 @@ class TestDefaultReport:
 
 
 class TestFailedRunsKeepTheLastGoodReport:
-    def test_critical_failure_exits_1_renders_nothing_and_keeps_outputs(self, run, tmp_path):
+    def test_critical_failure_exits_1_renders_only_the_validation_and_keeps_outputs(self, run, tmp_path):
         outputs, out, _ = run
         before = tree_digest(out)
         project = copy_project(tmp_path / "project")
@@ -120,7 +120,11 @@ class TestFailedRunsKeepTheLastGoodReport:
         assert tree_digest(out) == before
         failed = out.with_name("2017.failed")
         assert (failed / "validation.json").exists()
-        assert not list(failed.rglob("*.html")) and not list(failed.rglob("*.pdf"))
+        # only the validation section is rendered, so that a reviewer can read what failed
+        assert [p.name for p in failed.rglob("*.html")] == ["00_validation.html"]
+        assert not list(failed.rglob("*.pdf"))
+        section = (failed / "sections/00_validation.html").read_text(encoding="utf-8")
+        assert "各申请方式之和应等于收到申请总数" in section and "92 ≠ 收到政府信息公开申请 91" in section
         assert "执行 10_proactive.ipynb" not in result.stdout
 
     def test_exception_in_a_cell_exits_3_names_notebook_and_cell_and_keeps_outputs(self, run, tmp_path):

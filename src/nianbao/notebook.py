@@ -13,7 +13,6 @@ import pandas as pd
 
 from . import charts, layout
 from .fonts import FontInfo, cjk_font, use_in_matplotlib
-from .formats import load_format
 from .frames import SEVERITY_ZH
 from .narrative import narrative
 from .report import Report, load_report
@@ -42,17 +41,10 @@ class Session:
         self.font = font
         self.hidden = False  # the current chapter is not part of this report: its content is not shown
 
-    def shows(self, chapter_id: str) -> bool:
-        """Whether this report has the chapter: not omitted in the params, and its required table present."""
-        chapter = self.report.format.chapter(chapter_id)
-        if self.report.params.omits(chapter_id):
-            return False
-        return chapter.requires is None or chapter.requires in self.report.tables
-
     # --- report content -------------------------------------------------------------------------------
     def heading(self, chapter_id: str) -> None:
         """Start a chapter; the content of a chapter this report does not have is left out up to the next one."""
-        self.hidden = not self.shows(chapter_id)
+        self.hidden = not self.report.shows(chapter_id)
         if not self.hidden:
             _html(f'<h2 class="chapter" id="{chapter_id}">{html.escape(self.report.params.heading(chapter_id))}</h2>')
 
@@ -101,14 +93,7 @@ class Session:
         if self.hidden:
             return
         result = compare.trend(self.report.root, self.report.params.body, self.report.params.year)
-        if len(result.years) < 2:
-            _html(f'<p class="no-data">（{self.report.params.issuer}只有一个年度的报告，没有历年比较。）</p>')
-            return
-        eras = "；".join(
-            f"{y}年：{load_format(e).name}" for y, e in result.eras.items()
-            if y == min(yy for yy, ee in result.eras.items() if ee == e)
-        )
-        _html(f'<p class="narrative">{html.escape(f"本附录比较{result.years[0]}—{result.years[-1]}年的报告。报告格式：{eras}起。")}</p>')
+        _html(f'<p class="narrative">{html.escape(result.intro())}</p>')
         body = result.frame().to_html(index=False, escape=True, classes="report-table trend", border=0)
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.comparability() + result.notes)
         _html(

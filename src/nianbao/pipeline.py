@@ -126,7 +126,10 @@ def run_report(
             validation = _build(report, root, build, font, log, tag)
         except ValidationFailed as exc:
             failed = _keep_failed(build, final)
-            exc.message += f"\n  校验结果已保存: {display_path(failed / 'validation.json')}"
+            exc.message += (
+                f"\n  校验结果已保存: {display_path(failed / 'validation.json')}"
+                f"（可读的校验章节: {display_path(failed / 'sections' / (fmt.notebooks[0].stem + '.html'))}）"
+            )
             raise
         except ExecutionError as exc:
             failed = _keep_failed(build, final)
@@ -155,8 +158,10 @@ def _build(report, root: Path, build: Path, font, log, tag: str):
     fmt = report.format
     parameters = {"body": params.body, "year": params.year, "root": str(root), "output_dir": str(build)}
     executed: dict[str, nbformat.NotebookNode] = {}
-    total = len(fmt.notebooks)
-    for index, spec in enumerate(fmt.notebooks, start=1):
+    # A notebook whose chapters this report does not have (omitted, no such table, a single year) is not run.
+    notebooks = [nb for nb in fmt.notebooks if any(report.shows(c) for c in nb.chapters)]
+    total = len(notebooks)
+    for index, spec in enumerate(notebooks, start=1):
         log(f"{tag} 执行 {spec.file}（{index}/{total}）")
         target = build / "notebooks" / spec.file
         execute(root / "notebooks" / spec.file, target, parameters, cwd=root / "notebooks", timeout=params.execution_timeout)
@@ -165,19 +170,16 @@ def _build(report, root: Path, build: Path, font, log, tag: str):
             validation = Validation.read(build / "validation.json")
             log(f"{tag} {validation.summary()}")
             if not validation.success:
+                # The validation section is still rendered, so that a reviewer can read what failed.
+                _write_section(build, spec, executed[spec.stem], params, font)
                 raise ValidationFailed(
                     "数据未通过严重级别的校验，未生成报告章节:\n"
                     + "\n".join(c.message() for c in validation.critical_failures),
                     validation.critical_failures,
                 )
     log(f"{tag} 渲染 HTML")
-    sections = build / "sections"
-    sections.mkdir()
-    for spec in fmt.notebooks:
-        title = f"{params.title}：" + "、".join(params.heading(c) for c in spec.chapters)
-        header = f"{params.title}（{params.issuer}）· 报告章节"
-        html_text = render.to_html(executed[spec.stem], title, font, header=header)
-        (sections / f"{spec.stem}.html").write_text(html_text, encoding="utf-8")
+    for spec in notebooks:
+        _write_section(build, spec, executed[spec.stem], params, font)
     assembled = render.assemble(report, executed)
     html = render.to_html(assembled, params.title, font)
     (build / "report.html").write_text(html, encoding="utf-8")
@@ -185,6 +187,17 @@ def _build(report, root: Path, build: Path, font, log, tag: str):
     render.write_pdf(html, build / "report.pdf", base_url=build)
     write_manifest(build / "manifest.json", build_manifest(report, font, build, validation.to_json()["counts"]))
     return validation
+
+
+def _write_section(build: Path, spec, executed, params, font) -> Path:
+    """``sections/<notebook>.html``: one executed notebook as a report section."""
+    sections = build / "sections"
+    sections.mkdir(exist_ok=True)
+    title = f"{params.title}：" + "、".join(params.heading(c) for c in spec.chapters)
+    header = f"{params.title}（{params.issuer}）· 报告章节"
+    path = sections / f"{spec.stem}.html"
+    path.write_text(render.to_html(executed, title, font, header=header), encoding="utf-8")
+    return path
 
 
 def run_all(root: Path | str, *, outputs=None, log: Callable[[str], None] = print) -> list[RunResult]:

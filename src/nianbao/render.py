@@ -84,7 +84,7 @@ def assemble(report: Report, executed: dict[str, nbformat.NotebookNode]) -> nbfo
             cells.append(new_markdown_cell((f"## {heading}\n\n" if heading else "") + text))
             continue
         stem = owner[chapter.id]
-        if stem in done:
+        if stem in done or stem not in executed:
             continue
         done.add(stem)
         cells.extend(clean(executed[stem]).cells)

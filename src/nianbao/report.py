@@ -9,7 +9,7 @@ from pathlib import Path
 from .data import DataRow, DataTable, read_tables
 from .exceptions import DataError, InputError
 from .formats import CellRef, Format, ShareSpec
-from .params import Params, load_params, params_path
+from .params import Params, available_reports, load_params, params_path
 from .shares import format_share, percent
 
 
@@ -62,6 +62,19 @@ class Report:
     @property
     def label(self) -> str:
         return f"{self.params.body} {self.params.year}"
+
+    def shows(self, chapter_id: str) -> bool:
+        """Whether this report has the chapter: not omitted in the params, its required table present, and (for
+        the trend) enough years of the same body."""
+        chapter = self.format.chapter(chapter_id)
+        if self.params.omits(chapter_id):
+            return False
+        if chapter.requires is not None and chapter.requires not in self.tables:
+            return False
+        if chapter.min_years is not None:
+            years = [y for b, y in available_reports(self.root) if b == self.params.body and y <= self.params.year]
+            return len(years) >= chapter.min_years
+        return True
 
     # --- access to counts -------------------------------------------------------------------------------
     def row(self, table: str, row_id: str) -> DataRow | None:
@@ -117,7 +130,7 @@ class Report:
                 share = format_share(share_value, spec.precision, spec.trailing_zeros)
         return Item(
             key=key or row.key,
-            label=label or row.label,
+            label=label or (row.row.short if row.row is not None and row.row.short else row.label),
             value=format_number(number),
             number=number if isinstance(number, Decimal) else None,
             unit=(row.row.unit if row.row is not None and row.row.unit else None) or self.format.tables[table].unit,
@@ -153,6 +166,23 @@ class Report:
             rows = self.rows(spec.table, spec.rows) + [g for g in groups if g is not None]
         items = [self._item(r, spec.table, spec, base, column=spec.column) for r in rows if r.value(column) is not None]
         return items
+
+    def text(self, table: str, row_id: str, column: str | None = None) -> str:
+        """The cell exactly as published (e.g. "251000元"); "—" when absent."""
+        row = self.row(table, row_id)
+        cell = None if row is None else row.cells.get(column or self.main_column(table))
+        return cell.raw.strip() if cell is not None and not cell.empty else "—"
+
+    def row_items(self, table: str, row_id: str, exclude=()) -> list[Item]:
+        """The reported cells of one row as items labelled by their columns (e.g. the outcomes of 行政复议)."""
+        row = self.row(table, row_id)
+        if row is None:
+            return []
+        declared = self.format.tables[table]
+        items = [
+            self._item(row, table, column=c.id, key=c.id, label=c.label) for c in declared.columns if c.id not in exclude
+        ]
+        return [i for i in items if i.number is not None]
 
     def num(self, table: str, row_id: str, column: str | None = None) -> str:
         """The value as printed: a count without separators, a text cell as written, "—" when absent."""

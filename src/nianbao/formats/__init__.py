@@ -62,6 +62,7 @@ class Row(_Model):
     aliases: tuple[str, ...] = ()
     required: bool = False
     kind: Kind = "count"
+    short: str | None = None  # how sentences and charts name the row when its label is long
     parents: tuple[str, ...] = ()  # merged label cells left of this row in the official table, outermost first
     unit: str | None = None  # when the rows of a table differ (a statistics table); else the table's unit
     same_as: str | None = None  # ``table.row`` of the same indicator elsewhere in the format
@@ -219,6 +220,7 @@ class Chapter(_Model):
     file: str | None = None
     optional: bool = False
     requires: str | None = None  # a notebook chapter shown only when the report has this table
+    min_years: int | None = None  # shown only when the body has at least this many reports up to this year
 
     def title(self, heading: str | None = None) -> str:
         """The printed heading; a heading given with its own number ("三、…") is used as it is."""
