@@ -14,6 +14,8 @@ import click
 
 from .exceptions import NianbaoError, os_error_message
 
+STATUS_ZH = {"rendered": "已生成", "failed validation": "未通过校验", "error": "出错"}
+
 ROOT_OPTION = click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -77,12 +79,15 @@ def run(body, year, run_all_reports, outputs, root) -> None:
             results = run_all(root, outputs=outputs, log=click.echo)
             click.echo("\n汇总:")
             for res in results:
-                line = f"  {res.body} {res.year}: {res.status}"
-                if res.status != "rendered":
+                line = f"  {res.body} {res.year}: {STATUS_ZH[res.status]}（{res.status}）"
+                if res.status == "rendered":
+                    line += f" → {res.output}"
+                else:
                     line += "\n      " + res.message.replace("\n", "\n      ")
                 click.echo(line)
-            failed = [r for r in results if r.status != "rendered"]
-            sys.exit(1 if failed else 0)
+            counts = {status: sum(r.status == status for r in results) for status in STATUS_ZH}
+            click.echo(f"共 {len(results)} 个报告: " + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in counts.items()))
+            sys.exit(1 if counts["failed validation"] or counts["error"] else 0)
         run_report(root, body, year, outputs=outputs, log=click.echo)
 
 
