@@ -75,6 +75,7 @@ def trend_chart(trend, font: FontInfo):
             ax.plot(trend.years, ys, marker="o", color=colour, label=indicator.label)
         ax.set_title(indicators.groups[group], fontsize=10)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlim(min(trend.years) - 0.5, max(trend.years) + 0.5)
         ax.legend(fontsize=7, loc="upper left", frameon=False)
         ax.set_ylabel("数量")

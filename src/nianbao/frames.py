@@ -24,7 +24,7 @@ SEVERITY_ZH = {"critical": "严重", "warning": "警告", "info": "提示"}
 
 
 def table_frame(report: Report, table_id: str) -> pd.DataFrame:
-    """One row per data row. ``kind_<column>`` is the kind of each cell (the column's kind, else the row's)."""
+    """One row per data row; ``<column>_kind`` is the kind of each cell (the column's kind, else the row's)."""
     data = report.tables[table_id]
     declared = data.table.columns
     records = []
@@ -37,10 +37,9 @@ def table_frame(report: Report, table_id: str) -> pd.DataFrame:
             record[column.id] = float(value) if isinstance(value, Decimal) else None
             record[f"{column.id}_text"] = cell.text if cell is not None else None
             record[f"{column.id}_kind"] = row.kind if row.kind == "text" else (column.kind or row.kind)
-            record[f"{column.id}_present"] = column.id in data.columns
         records.append(record)
     columns = ["label", "row", "kind", "line", "variant"] + [
-        name for c in declared for name in (c.id, f"{c.id}_text", f"{c.id}_kind", f"{c.id}_present")
+        name for c in declared for name in (c.id, f"{c.id}_text", f"{c.id}_kind")
     ]
     frame = pd.DataFrame.from_records(records, columns=columns)
     frame["variant"] = frame["variant"].astype("object")
