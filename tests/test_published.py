@@ -57,3 +57,26 @@ class TestDongyangStatisticalSections:
         missing = [n for n in numbers if n not in in_data and n not in ignore]
         assert missing == []
         assert len(numbers) > 40
+
+
+def _statistics_reports():
+    root = __import__("conftest").ROOT
+    return [(b, y) for b, y in available_reports(root) if (root / "data" / b / str(y) / "statistics.csv").exists()]
+
+
+@pytest.mark.parametrize("body, year", _statistics_reports())
+def test_statistics_table_is_the_published_table(root, body, year):
+    """statistics.csv holds the attached 统计表 row by row: label, year and cumulative cells as printed."""
+    folder = root / "data" / body / str(year)
+    lines = (folder / "published.txt").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| 指标名称"))
+    published = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        label, _unit, this_year, cumulative = [c.strip() for c in line.strip().strip("|").split("|")]
+        published.append([label, this_year, cumulative])
+    with (folder / "statistics.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["指标", "本年", "历年累计"]
+    assert rows[1:] == published
