@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .exceptions import InputError
-from .formats import Indicator, indicator_refs, load_indicators
+from .formats import Indicator, indicator_refs, load_format, load_indicators
 from .params import available_reports
 from .report import Report, format_number, load_report
 from .shares import round_half_up
@@ -101,6 +101,15 @@ class Trend:
     eras: dict[int, str]
     values: dict[str, dict[int, Decimal | None]]  # indicator id -> year -> value
     notes: list[str]
+
+    def intro(self) -> str:
+        """Which years are compared and from which year each format era applies."""
+        starts = []
+        for year, era in self.eras.items():
+            if era not in [e for _, e in starts]:
+                starts.append((year, era))
+        eras = "；".join(f"{year}年起为{load_format(era).name}" for year, era in starts)
+        return f"本附录比较{self.years[0]}—{self.years[-1]}年的报告。报告格式：{eras}。"
 
     def frame(self) -> pd.DataFrame:
         """Indicators × years as printed; gaps as "—"."""
