@@ -301,6 +301,7 @@ def test_two_runs_of_the_same_report_at_once(tmp_path, root):
     out1, out2 = first.communicate(timeout=300)[0], second.communicate(timeout=300)[0]
     assert first.returncode == 0 and second.returncode == 0, out1 + out2
     assert "另一个运行正在生成同一报告，等待其结束" in out1 + out2
+    assert "另一个运行已用相同的输入生成" in out1 + out2  # the second does not redo the first's work
     final = outputs / "dongyang" / "2017"
     manifest = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
     files = tree_digest(final)

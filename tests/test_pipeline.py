@@ -32,7 +32,7 @@ class TestPublish:
 
 class TestRunReportFailures:
     def _fail_with(self, monkeypatch, exc):
-        def build(report, root, build, font, log, tag):
+        def build(report, root, build, *rest):
             (build / "sections").mkdir()
             (build / "sections" / "10_proactive.html").write_text("half written", encoding="utf-8")
             (build / "notebooks").mkdir()
@@ -63,7 +63,7 @@ class TestRunReportFailures:
     def test_execution_error_points_at_the_kept_notebook(self, project, good_outputs, monkeypatch):
         kept = None
 
-        def build(report, root, build, font, log, tag):
+        def build(report, root, build, *rest):
             (build / "notebooks").mkdir()
             (build / "notebooks" / "10_proactive.ipynb").write_text("{}", encoding="utf-8")
             raise ExecutionError("boom", notebook="10_proactive.ipynb", cell=4, kept=build / "notebooks" / "10_proactive.ipynb")

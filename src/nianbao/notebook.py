@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import charts, layout
 from .fonts import FontInfo, cjk_font, use_in_matplotlib
+from .formats import VALIDATION_FILE
 from .frames import SEVERITY_ZH
 from .narrative import narrative
 from .report import Report, load_report
@@ -120,11 +121,15 @@ class Session:
 
     # --- validation -----------------------------------------------------------------------------------
     def validate(self):
-        from .validate import validate
+        """The result of the expectation suites: the one ``nianbao run`` computed before starting this kernel
+        (in the output folder), or, when exploring interactively, a fresh run of the suites."""
+        from .validate import Validation, validate
 
+        if self.output_dir is not None and (self.output_dir / VALIDATION_FILE).exists():
+            return Validation.read(self.output_dir / VALIDATION_FILE)
         result = validate(self.report)
         if self.output_dir is not None:
-            result.write(self.output_dir / "validation.json")
+            result.write(self.output_dir / VALIDATION_FILE)
         return result
 
     def show_validation(self, result) -> None:

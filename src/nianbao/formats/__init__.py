@@ -22,7 +22,8 @@ from ..exceptions import DeclarationError
 
 FORMATS_DIR = Path(__file__).parent
 
-VALIDATION_CHAPTER = "validation"  # rendered by the first notebook, which runs the expectation suites
+VALIDATION_CHAPTER = "validation"  # rendered by the first notebook, which shows the expectation suites' result
+VALIDATION_FILE = "validation.json"  # where a run writes that result
 
 Era = Literal["old-free-text", "2019", "2021-standard"]
 ERAS: tuple[str, ...] = ("old-free-text", "2019", "2021-standard")
