@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 BODY   ?= dongyang
 YEAR   ?= 2017
 
-.PHONY: report all test setup system-deps lock expectations clean
+.PHONY: report all test bench setup system-deps lock expectations clean
 
 report: setup            ## set up, then produce outputs/$(BODY)/$(YEAR)/
 	$(BIN)/nianbao run $(BODY) $(YEAR)
@@ -15,6 +15,9 @@ all: setup               ## set up, then produce every report
 
 test: setup              ## set up, then run the whole test suite
 	$(BIN)/python -m pytest
+
+bench: setup             ## set up, then measure nianbao against the naive papermill + nbconvert loop
+	$(BIN)/python bench/run.py
 
 setup: system-deps $(VENV)/.installed
 
@@ -30,7 +33,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 lock:                    ## re-resolve requirements.lock from pyproject.toml
-	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --python-version 3.11 --quiet -o requirements.lock
 
 expectations: setup      ## regenerate expectations/ from the format declarations
 	$(BIN)/nianbao expectations --write

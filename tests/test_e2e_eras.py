@@ -99,6 +99,37 @@ class TestRunAll:
         result = nianbao("run", "--all", "--root", project, "--outputs", tmp_path / "out", cwd=project)
         assert result.returncode == 1
         summary = result.stdout[result.stdout.index("汇总"):]
-        assert "dongyang 2017: 已生成" in summary
+        assert "dongyang 2017: 已生成" in summary and "共 2 个报告" in summary
         assert "hongze 2023: 未通过校验" in summary and "表四各栏" in summary
         assert (tmp_path / "out/dongyang/2017/report.pdf").is_file()
+
+
+class TestIncrementalRuns:
+    def test_unchanged_inputs_are_not_run_again_until_something_changes(self, tmp_path):
+        project = copy_project(tmp_path / "project")
+        out = tmp_path / "out"
+        args = ("run", "hongze", 2024, "--root", project, "--outputs", out)
+        first = nianbao(*args, cwd=project)
+        assert first.returncode == 0, first.stderr
+        manifest = json.loads((out / "hongze/2024/manifest.json").read_text(encoding="utf-8"))
+        assert len(manifest["run_key"]) == 64
+        pdf = (out / "hongze/2024/report.pdf").read_bytes()
+
+        again = nianbao(*args, cwd=project)
+        assert again.returncode == 0 and "输入未变" in again.stdout and "执行" not in again.stdout
+        assert (out / "hongze/2024/report.pdf").read_bytes() == pdf
+
+        forced = nianbao(*args, "--force", cwd=project)
+        assert forced.returncode == 0 and "执行 00_validation.ipynb" in forced.stdout
+
+        previous = project / "data/hongze/2023/requests.csv"  # the year before: year-on-year, S1
+        previous.write_text(previous.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        changed = nianbao(*args, cwd=project)
+        assert changed.returncode == 0 and "执行 00_validation.ipynb" in changed.stdout
+
+    def test_a_failed_report_fails_again_without_running_while_unchanged(self, root, tmp_path):
+        args = ("run", "hongze", 2023, "--root", root, "--outputs", tmp_path)
+        assert nianbao(*args, cwd=root).returncode == 1
+        again = nianbao(*args, cwd=root)
+        assert again.returncode == 1
+        assert "输入未变" in again.stderr and "结果维持 10 + 结果纠正 1" in again.stderr

@@ -65,9 +65,16 @@ def main() -> None:
     default=None,
     help="Where outputs/<body>/<year>/ go (default: <root>/outputs).",
 )
+@click.option("--force", is_flag=True, help="Run even when the inputs did not change since the last run.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    help="With --all: reports run at the same time (default: the number of cores).",
+)
 @ROOT_OPTION
-def run(body, year, run_all_reports, outputs, root) -> None:
-    """Validate and render one report (BODY YEAR), or every report with --all."""
+def run(body, year, run_all_reports, outputs, force, jobs, root) -> None:
+    """Validate and render one report (BODY YEAR), or every report with --all.
+
+    A report whose inputs did not change since its last run is not run again (--force to run it anyway)."""
     from .pipeline import run_all, run_report
 
     if run_all_reports == bool(body):
@@ -76,19 +83,33 @@ def run(body, year, run_all_reports, outputs, root) -> None:
         raise click.UsageError("missing YEAR")
     with _reported_errors():
         if run_all_reports:
-            results = run_all(root, outputs=outputs, log=click.echo)
-            click.echo("\n汇总:")
-            for res in results:
-                line = f"  {res.body} {res.year}: {STATUS_ZH[res.status]}（{res.status}）"
-                if res.status == "rendered":
-                    line += f" → {res.output}"
-                else:
-                    line += "\n      " + res.message.replace("\n", "\n      ")
-                click.echo(line)
-            counts = {status: sum(r.status == status for r in results) for status in STATUS_ZH}
-            click.echo(f"共 {len(results)} 个报告: " + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in counts.items()))
-            sys.exit(1 if counts["failed validation"] or counts["error"] else 0)
-        run_report(root, body, year, outputs=outputs, log=click.echo)
+            from .params import available_reports
+            from .progress import progress_for
+
+            with progress_for(available_reports(root), click.echo) as progress:
+                results = run_all(
+                    root, outputs=outputs, log=progress.log, stage=progress.stage, jobs=jobs, force=force
+                )
+            _summary(results)
+            sys.exit(1 if any(r.status != "rendered" for r in results) else 0)
+        run_report(root, body, year, outputs=outputs, log=click.echo, force=force)
+
+
+def _summary(results) -> None:
+    click.echo("\n汇总:")
+    for res in results:
+        line = f"  {res.body} {res.year}: {STATUS_ZH[res.status]}（{res.status}）"
+        if res.status == "rendered":
+            line += f"{'，输入未变' if res.unchanged else ''} → {res.output}"
+        else:
+            line += "\n      " + res.message.replace("\n", "\n      ")
+        click.echo(line)
+    counts = {status: sum(r.status == status for r in results) for status in STATUS_ZH}
+    unchanged = sum(r.unchanged for r in results)
+    click.echo(
+        f"共 {len(results)} 个报告: " + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in counts.items())
+        + (f"（其中 {unchanged} 个输入未变，未重新运行）" if unchanged else "")
+    )
 
 
 @main.command()
