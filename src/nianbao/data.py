@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .exceptions import DataError, did_you_mean
-from .formats import Format, Row, Table
+from .formats import Format, Row, Table, normalize_label
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 _NUMBER = re.compile(r"^[-+]?[0-9]+(\.[0-9]+)?$")
@@ -51,7 +51,7 @@ class DataRow:
     @property
     def alias_used(self) -> bool:
         """The label is a published variant of the declared one (a typo, "1、" for "1.")."""
-        return self.row is not None and _plain(self.label) != _plain(self.row.label)
+        return self.row is not None and is_variant(self.label, self.row)
 
     @property
     def key(self) -> str:
@@ -100,6 +100,16 @@ class DataTable:
 
 def _plain(label: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", label))
+
+
+def is_variant(label: str, row: Row) -> bool:
+    """Whether a published label differs from the declared one other than in spacing: an alias ("2.其他法律行政止公开"),
+    or other numbering ("1、" for "1.") where the declared label is numbered. Numbering a body adds to an unnumbered
+    indicator ("其中：1、政府网站公开数") is not a variant."""
+    if _plain(label) == _plain(row.label):
+        return False
+    numbered = normalize_label(row.label) != _plain(row.label)
+    return numbered or normalize_label(label) != normalize_label(row.label)
 
 
 def decode(path: Path) -> tuple[str, str]:
@@ -232,7 +242,7 @@ def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
         share = record[position[fmt.share_column]].strip() if fmt.share_column in position else ""
         for cell in cells.values():
             result.notes.extend(f"{path.name} 第{line}行: {n}" for n in cell.notes)
-        if row is not None and _plain(label) != _plain(row.label):
+        if row is not None and is_variant(label, row):
             result.notes.append(f"{path.name} 第{line}行: 公布的指标名称“{label}”按已知别名对应到“{row.label}”")
         result.rows.append(
             DataRow(
