@@ -80,6 +80,12 @@ def _keep_failed(build: Path, final: Path) -> Path:
     return failed
 
 
+def _unchanged(body, year, final: Path, log, stage, message: str) -> RunResult:
+    log(f"[{body} {year}] {message}")
+    stage("unchanged")
+    return RunResult(body, int(year), "rendered", final, "输入未变（unchanged）", unchanged=True)
+
+
 def run_report(
     root: Path | str,
     body: str,
@@ -106,9 +112,7 @@ def run_report(
     key = run_key(root, body, int(year)) if (root / "params" / body / f"{year}.yaml").exists() else None
     if key is not None and not force:
         if recorded_key(final) == key and (final / "report.pdf").exists():
-            log(f"{tag} 输入未变，沿用 {display_path(final)}")
-            stage("unchanged")
-            return RunResult(body, int(year), "rendered", final, "输入未变（unchanged）", unchanged=True)
+            return _unchanged(body, year, final, log, stage, f"输入未变，沿用 {display_path(final)}")
         if recorded_key(failed_dir) == key and (failed_dir / "validation.json").exists():
             message = json.loads((failed_dir / KEY_FILE).read_text(encoding="utf-8"))["message"]
             log(f"{tag} 输入未变，上次未通过校验: {display_path(failed_dir)}")
@@ -145,9 +149,7 @@ def run_report(
             ) from None
         if not force and key is not None and recorded_key(final) == key:  # the other run made these inputs' report
             lock.release()
-            log(f"{tag} 另一个运行已用相同的输入生成 {display_path(final)}")
-            stage("unchanged")
-            return RunResult(params.body, params.year, "rendered", final, "输入未变（unchanged）", unchanged=True)
+            return _unchanged(body, year, final, log, stage, f"另一个运行已用相同的输入生成 {display_path(final)}")
     try:
         build = Path(tempfile.mkdtemp(prefix=f".{final.name}.build-", dir=final.parent))
         os.chmod(build, 0o777 & ~_umask())
