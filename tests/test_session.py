@@ -40,3 +40,27 @@ class TestSessionTable:
         session.table("responses")
         session.table("applications")
         assert len(shown) == 1 and "当面申请" in shown[0] and "46.15" in shown[0]
+
+
+class TestSessionChapters:
+    def test_an_omitted_chapter_shows_nothing(self, root, monkeypatch):
+        session = notebook.open_report("pingtan", 2015, root=root)
+        shown: list = []
+        monkeypatch.setattr(notebook, "_html", shown.append)
+        session.heading("other")  # omitted in params/pingtan/2015.yaml
+        session.narrative("fees")
+        assert shown == []
+        session.heading("statistics")
+        assert "七、平潭综合实验区政府信息公开情况统计表" in shown[0]
+
+    def test_trend_tables_fit_the_page(self, root, monkeypatch):
+        session = notebook.open_report("pingtan", 2025, root=root)
+        shown: list = []
+        monkeypatch.setattr(notebook, "_html", shown.append)
+        monkeypatch.setattr(notebook, "_display", lambda _: None)
+        session.heading("trend")
+        session.trend()
+        tables = shown[2].split("<table")[1:]
+        assert len(tables) == 2  # 15 years, at most 8 per table
+        assert "2011" in tables[0] and "2018" in tables[0] and "2019" in tables[1] and "2025" in tables[1]
+        assert shown[1].startswith('<p class="narrative">本附录比较2011—2025年的报告')

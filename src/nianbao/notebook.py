@@ -19,6 +19,7 @@ from .narrative import narrative
 from .report import Report, load_report
 
 NO_DATA = "（报告未公布此项数据。）"
+TREND_YEARS_PER_TABLE = 8
 
 
 def _display(obj) -> None:
@@ -95,10 +96,18 @@ class Session:
             return
         result = compare.trend(self.report.root, self.report.params.body, self.report.params.year)
         _html(f'<p class="narrative">{html.escape(result.intro())}</p>')
-        body = result.frame().to_html(index=False, escape=True, classes="report-table trend", border=0)
+        frame = result.frame()
+        years = list(frame.columns[1:])
+        # at most TREND_YEARS_PER_TABLE year columns per table, so that the table fits an A4 page
+        bodies = [
+            frame[[frame.columns[0], *years[i : i + TREND_YEARS_PER_TABLE]]].to_html(
+                index=False, escape=True, classes="report-table trend", border=0
+            )
+            for i in range(0, len(years), TREND_YEARS_PER_TABLE)
+        ]
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.comparability() + result.notes)
         _html(
-            f'<figure class="report-table"><figcaption>历年主要指标</figcaption>{body}'
+            f'<figure class="report-table"><figcaption>历年主要指标</figcaption>{"".join(bodies)}'
             f'<ul class="table-note">{notes}<li>“—”：该年度的报告格式没有可比的指标或报告未填写，不作估算。</li></ul></figure>'
         )
         self._show_chart("trend", charts.trend_chart(result, self.font))
