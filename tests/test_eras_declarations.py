@@ -101,3 +101,19 @@ class TestHeadings:
         assert chapter.title("五、主要问题和改进措施") == "五、主要问题和改进措施"
         assert chapter.title("主要问题") == "六、主要问题"
         assert normalize_label("（一）予以公开") == "予以公开"
+
+
+class TestTextStatementDeclarations:
+    def test_a_text_statement_needs_a_chapter_and_a_pattern_with_the_number_group(self):
+        from pydantic import ValidationError
+
+        from nianbao.formats import Identity
+
+        lhs = {"table": "requests", "rows": ["new"], "columns": ["total"]}
+        with pytest.raises(ValidationError, match="needs a chapter and a pattern"):
+            Identity(id="x", description="d", severity="warning", along="text", lhs=lhs)
+        with pytest.raises(ValidationError, match="no group"):
+            Identity(
+                id="x", description="d", severity="warning", along="text", chapter="overview", pattern="申请([0-9]+)件",
+                lhs=lhs,
+            )

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -154,9 +155,33 @@ def _same_as_records(report: Report, identity: Identity) -> list[dict]:
     return records
 
 
+def _text_records(report: Report, identity: Identity) -> list[dict]:
+    """Every statement of the prose chapter that the pattern finds, against the cell it states."""
+    text = report.prose.get(identity.chapter)
+    terms = identity.lhs
+    row = report.row(terms.table, terms.rows[0]) if text and terms.rows else None
+    column = terms.columns[0] if terms.columns else report.main_column(terms.table)
+    if row is None or not isinstance(row.value(column), Decimal):
+        return []
+    data = report.tables[terms.table]
+    label = f"{data.table.title}“{row.label}”{data.table.column(column).label}"
+    cell = [TermCell(label, row.value(column), data.path, row.line)]
+    prose = report.data_dir / "prose" / report.format.chapter(identity.chapter).file
+    where = _where(report, cell) + f"；{prose.relative_to(report.root)}"
+    records = []
+    for match in re.finditer(identity.pattern, text):
+        stated = [TermCell(f"正文“{match.group(0)}”", Decimal(match.group("n")), prose, 0)]
+        record = _record(report, identity, f"{report.params.heading(identity.chapter)}", cell, stated)
+        record["where"] = where
+        records.append(record)
+    return records
+
+
 def identity_records(report: Report, identity: Identity) -> list[dict]:
     if identity.along == "same_as":
         return _same_as_records(report, identity)
+    if identity.along == "text":
+        return _text_records(report, identity)
     records = []
     for slot, name in _slots(report, identity):
         lhs = _cells(report, identity.lhs, identity.along, slot)

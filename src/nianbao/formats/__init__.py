@@ -198,8 +198,10 @@ class Terms(_Model):
 
 class Identity(_Model):
     """``lhs op rhs``, checked for every column of the table (``along: column``, optionally only ``columns``),
-    for every row (``along: row``, optionally only ``rows``), or, with ``along: same_as``, for every row of
-    ``lhs.table`` that declares the same indicator elsewhere (``Row.same_as``)."""
+    for every row (``along: row``, optionally only ``rows``), with ``along: same_as`` for every row of
+    ``lhs.table`` that declares the same indicator elsewhere (``Row.same_as``), or, with ``along: text``, for
+    every statement of the prose ``chapter`` that ``pattern`` finds (its group ``n`` is the stated number, the
+    right-hand side; ``lhs`` names the cell it states)."""
 
     id: str
     description: str
@@ -208,9 +210,23 @@ class Identity(_Model):
     op: Literal["==", "<="] = "=="
     rhs: Terms | None = None
     each: bool = False
-    along: Literal["column", "row", "same_as"] = "column"
+    along: Literal["column", "row", "same_as", "text"] = "column"
     columns: tuple[str, ...] = ()
     rows: tuple[str, ...] = ()
+    chapter: str | None = None
+    pattern: str | None = None
+
+    @model_validator(mode="after")
+    def _text_statement(self) -> Identity:
+        if (self.along == "text") != (self.pattern is not None and self.chapter is not None):
+            raise ValueError(f"identity {self.id}: along: text needs a chapter and a pattern, and only it has them")
+        if self.pattern is not None:
+            try:
+                if "n" not in re.compile(self.pattern).groupindex:
+                    raise ValueError(f"identity {self.id}: the pattern has no group (?P<n>…) for the stated number")
+            except re.error as exc:
+                raise ValueError(f"identity {self.id}: invalid pattern: {exc}") from None
+        return self
 
 
 class Chapter(_Model):
@@ -307,7 +323,7 @@ class Format(_Model):
             ref = share.base_ref
             check_ref(f"share {share.id} base", ref.table, [ref.row], [ref.column] if ref.column else ())
         for ident in self.identities:
-            if ident.rhs is None and ident.along != "same_as":
+            if ident.rhs is None and ident.along not in ("same_as", "text"):
                 problems.append(f"identity {ident.id}: no rhs")
             sides = [ident.lhs] + ([ident.rhs] if ident.rhs else [])
             while sides:
@@ -325,6 +341,8 @@ class Format(_Model):
                     check_ref(f"identity {ident.id}", side.table, rows, side.columns)
             if ident.lhs.table:
                 check_ref(f"identity {ident.id}", ident.lhs.table, ident.rows, ident.columns)
+            if ident.chapter is not None and ident.chapter not in [c.id for c in self.chapters if c.source == "prose"]:
+                problems.append(f"identity {ident.id}: {ident.chapter!r} is not a prose chapter")
         chapter_ids = [c.id for c in self.chapters]
         rendered = [c for nb in self.notebooks for c in nb.chapters]
         for chapter in self.chapters:
