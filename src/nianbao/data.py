@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .exceptions import DataError, did_you_mean
-from .formats import Format, Row, Table, normalize_label
+from .formats import Column, Format, Row, Table, normalize_label
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 _NUMBER = re.compile(r"^[-+]?[0-9]+(\.[0-9]+)?$")
@@ -100,6 +100,11 @@ class DataTable:
 
 def _plain(label: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", label))
+
+
+def cell_kind(row_kind: str, column: Column) -> str:
+    """What a cell holds: text when its row is text, else its column's kind, else its row's."""
+    return row_kind if row_kind == "text" else (column.kind or row_kind)
 
 
 def is_variant(label: str, row: Row) -> bool:
@@ -235,7 +240,7 @@ def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
         cells = {}
         for column in table.columns:
             if column.label in position:
-                kind = row_kind if row_kind == "text" else (column.kind or row_kind)
+                kind = cell_kind(row_kind, column)
                 cells[column.id] = parse_cell(
                     record[position[column.label]], kind, path=path, line=line, column=column.label
                 )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .data import cell_kind
 from .formats import CellRef, Identity, Terms
 from .report import Report, format_number
 from .shares import format_share, parse_published, percent, printed_decimals
@@ -37,7 +38,7 @@ def table_frame(report: Report, table_id: str) -> pd.DataFrame:
             value = cell.value if cell is not None else None
             record[column.id] = float(value) if isinstance(value, Decimal) else None
             record[f"{column.id}_text"] = cell.text if cell is not None else None
-            record[f"{column.id}_kind"] = row.kind if row.kind == "text" else (column.kind or row.kind)
+            record[f"{column.id}_kind"] = cell_kind(row.kind, column)
         records.append(record)
     columns = ["label", "row", "kind", "line", "variant"] + [
         name for c in declared for name in (c.id, f"{c.id}_text", f"{c.id}_kind")

@@ -150,14 +150,7 @@ class Report:
         base = base_item.number if base_item is not None else None
         declared = self.format.tables[spec.table]
         if spec.row is not None:
-            row = self.row(spec.table, spec.row)
-            if row is None:
-                return []
-            items = [
-                self._item(row, spec.table, spec, base, column=c, key=c, label=declared.column(c).label)
-                for c in spec.columns
-            ]
-            return [i for i in items if i.number is not None]
+            return self._column_items(spec.table, spec.row, spec.columns, spec, base)
         column = spec.column or self.main_column(spec.table)
         if spec.rows is None:
             rows = self.rows(spec.table)
@@ -175,12 +168,17 @@ class Report:
 
     def row_items(self, table: str, row_id: str, exclude=()) -> list[Item]:
         """The reported cells of one row as items labelled by their columns (e.g. the outcomes of 行政复议)."""
+        columns = [c.id for c in self.format.tables[table].columns if c.id not in exclude]
+        return self._column_items(table, row_id, columns)
+
+    def _column_items(self, table: str, row_id: str, columns, spec: ShareSpec | None = None, base=None) -> list[Item]:
+        """The reported cells of ``columns`` in one row, each an item labelled by its column."""
         row = self.row(table, row_id)
         if row is None:
             return []
         declared = self.format.tables[table]
         items = [
-            self._item(row, table, column=c.id, key=c.id, label=c.label) for c in declared.columns if c.id not in exclude
+            self._item(row, table, spec, base, column=c, key=c, label=declared.column(c).label) for c in columns
         ]
         return [i for i in items if i.number is not None]
 
