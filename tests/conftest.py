@@ -1,20 +1,26 @@
-"""Shared fixtures: the repository root and throwaway copies of the project to mutate."""
+"""Shared fixtures: the repository root, throwaway copies of the corpus to mutate, and the corpus rendered once."""
 
 from __future__ import annotations
 
-import hashlib
-import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from helpers import ROOT, copy_project
+
 settings.register_profile("default", max_examples=40)
 settings.register_profile("thorough", max_examples=500)
 settings.load_profile("default")
 
-ROOT = Path(__file__).resolve().parents[1]
-PROJECT_DIRS = ("params", "data", "notebooks", "expectations")
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--golden-update", action="store_true", default=False,
+        help="rewrite tests/golden/*.facts from this run instead of comparing (read the diff before committing)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -22,31 +28,9 @@ def root() -> Path:
     return ROOT
 
 
-def copy_project(target: Path) -> Path:
-    """A copy of the project's inputs in ``target``, safe to edit."""
-    for name in PROJECT_DIRS:
-        shutil.copytree(ROOT / name, target / name)
-    return target
-
-
 @pytest.fixture
 def project(tmp_path) -> Path:
     return copy_project(tmp_path / "project")
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file below ``folder``, by relative path: equal digests mean byte-identical trees."""
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def edit_csv(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +38,17 @@ def dongyang(root):
     from nianbao.report import load_report
 
     return load_report(root, "dongyang", 2017)
+
+
+@pytest.fixture(scope="session")
+def corpus_run(tmp_path_factory):
+    """Every corpus report rendered once by ``nianbao run --all`` in a copy of the corpus: (outputs, the run)."""
+    project = copy_project(tmp_path_factory.mktemp("corpus") / "project")
+    outputs = project / "outputs"
+    result = subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", "run", "--all", "--jobs", "2", "--root", str(project),
+         "--outputs", str(outputs)],
+        cwd=project, capture_output=True, text=True, timeout=1800,
+    )
+    assert result.returncode in (0, 1), result.stdout[-3000:] + result.stderr[-3000:]
+    return outputs, result

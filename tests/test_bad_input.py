@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_project, edit_csv, tree_digest
+from helpers import copy_project, edit_csv, tree_digest
 from nianbao.cli import main
 
 DATA = Path("data/dongyang/2017")

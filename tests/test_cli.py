@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from conftest import edit_csv
+from helpers import edit_csv
 from nianbao.cli import main
 
 

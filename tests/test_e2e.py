@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import copy_project, edit_csv, tree_digest
+from helpers import copy_project, edit_csv, tree_digest
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import copy_project
+from helpers import copy_project
 from test_e2e import nianbao, text_of
 
 pytestmark = pytest.mark.e2e

@@ -43,7 +43,7 @@ class TestNarrative:
         assert "新闻发布会" not in text and text.endswith("政务微信公开1466条。")
 
     def test_appeals_with_one_of_the_two_counts(self, project):
-        from conftest import edit_csv
+        from helpers import edit_csv
         from nianbao.report import load_report
 
         edit_csv(project / "data/dongyang/2017/appeals.csv", "行政复议申请,7\n", "")
@@ -53,7 +53,7 @@ class TestNarrative:
         assert narrative(load_report(project, "dongyang", 2017), "appeals") == ""
 
     def test_categories_without_rows_or_base(self, project):
-        from conftest import edit_csv
+        from helpers import edit_csv
         from nianbao.report import load_report
 
         edit_csv(project / "data/dongyang/2017/proactive.csv", "部门发布信息数,16716\n", "")

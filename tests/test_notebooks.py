@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from nianbao.execute import parameters_of
 from nianbao.formats import ERAS, load_format
 

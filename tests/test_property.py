@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, copy_project
+from helpers import ROOT, copy_project
 from nianbao.cli import main
 
 DATA = Path("data/dongyang/2017")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import edit_csv
+from helpers import edit_csv
 from nianbao.report import load_report
 from nianbao.validate import Validation, validate
 

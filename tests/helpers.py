@@ -1,0 +1,111 @@
+"""What the tests share: the corpus they are written against, throwaway copies of it, and small file helpers.
+
+The tests know the corpus by name (``CORPUS``) instead of listing what the checkout happens to hold, and the
+tests that write, run or list reports do so in a copy of those reports, so that an analyst's own reports in
+``params/`` and ``data/`` neither break nor change them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The 19 published reports the project ships (../shared/reports): all three format eras.
+CORPUS: tuple[tuple[str, int], ...] = (
+    ("dongyang", 2017),
+    ("hongze", 2023),
+    ("hongze", 2024),
+    *(("pingtan", year) for year in range(2011, 2026)),
+    ("shanghai-office", 2019),
+)
+SHARED_DIRS = ("notebooks", "expectations")
+
+
+def copy_project(target: Path, reports=CORPUS) -> Path:
+    """A copy of the project's inputs for ``reports`` (the corpus by default) in ``target``, safe to edit."""
+    for name in SHARED_DIRS:
+        shutil.copytree(ROOT / name, target / name)
+    for body, year in reports:
+        (target / "params" / body).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / "params" / body / f"{year}.yaml", target / "params" / body / f"{year}.yaml")
+        shutil.copytree(ROOT / "data" / body / str(year), target / "data" / body / str(year))
+    return target
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file below ``folder``, by relative path: equal digests mean byte-identical trees."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def edit_csv(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+# --- the published 2019/2021 tables read by their printed layout (FORMATS.md), independently of the importer --
+# 表二's blocks by their caption (第二十条第（X）项), each kept in its own data file
+BLOCK_FILES = {"（一）": "regulations.csv", "（五）": "licensing.csv", "（六）": "enforcement.csv",
+               "（八）": "charges.csv", "（九）": "procurement.csv"}
+TABLE3_CORNER = "（本列数据的勾稽关系"
+TABLE4_BLOCKS = ("行政复议", "行政诉讼·未经复议直接起诉", "行政诉讼·复议后起诉")
+
+
+def pipe_tables(text: str) -> list[list[list[str]]]:
+    """Every pipe table of a text: runs of lines starting with "|", split into cells, separator rows dropped."""
+    tables, current = [], []
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if not all(re.fullmatch(r":?-+:?", c) for c in cells):
+                current.append(cells)
+        elif current:
+            tables.append(current)
+            current = []
+    return tables
+
+
+def published_files(text: str) -> dict[str, list[list[str]]]:
+    """The data files a 2019/2021 report's published tables make, read by position."""
+    files: dict[str, list[list[str]]] = {}
+    for table in pipe_tables(text):
+        first = table[0][0]
+        if first.startswith("第二十条第"):
+            block = None
+            for row in table:
+                caption = re.match(r"第二十条第(（.）)项", row[0])
+                if caption:
+                    block = files.setdefault(BLOCK_FILES[caption.group(1)], [])
+                elif row[0] == "信息内容":
+                    positions = [i for i, c in enumerate(row) if i > 0 and c]
+                    block.append(["指标", *(row[i] for i in positions)])
+                else:
+                    block.append([row[0], *(row[i] for i in positions)])
+        elif first.startswith(TABLE3_CORNER):
+            top, sub = table[1], table[2]
+            header = ["指标", *(sub[i] or top[i] for i in range(3, 10))]
+            rows = [[next(c for c in reversed(r[:3]) if c), *r[3:10]] for r in table[3:]]
+            files["requests.csv"] = [header, *rows]
+        elif first == "行政复议":
+            values = table[-1]
+            header = ["指标", *table[1][:5]]
+            files["reviews_litigation.csv"] = [header] + [
+                [label, *values[5 * i : 5 * i + 5]] for i, label in enumerate(TABLE4_BLOCKS)
+            ]
+    return files
+
+
