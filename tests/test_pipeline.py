@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import tree_digest
+from helpers import tree_digest
 from nianbao import pipeline
 from nianbao.exceptions import DeclarationError, ExecutionError, RunLocked
 
@@ -16,18 +16,6 @@ def good_outputs(project):
     (final / "report.html").write_text("good report", encoding="utf-8")
     (final / "sections" / "10_proactive.html").write_text("good section", encoding="utf-8")
     return final
-
-
-class TestPublish:
-    def test_replaces_previous_outputs(self, tmp_path):
-        final, build = tmp_path / "2017", tmp_path / ".build"
-        final.mkdir()
-        (final / "old.txt").write_text("old")
-        build.mkdir()
-        (build / "new.txt").write_text("new")
-        pipeline._publish(build, final)
-        assert [p.name for p in tmp_path.iterdir()] == ["2017"]
-        assert [p.name for p in final.iterdir()] == ["new.txt"]
 
 
 class TestRunReportFailures:

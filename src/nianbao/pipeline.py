@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from .expectations import stale_suites
 from .fonts import cjk_font
 from .formats import VALIDATION_FILE
 from .manifest import build_manifest, write_manifest
+from .publish import failed_path, keep_failed, publish
 from .report import load_report
 
 LOCK_TIMEOUT = 900  # seconds a run waits for another run of the same report
@@ -54,30 +54,6 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def _publish(build: Path, final: Path) -> None:
-    """Move ``build`` to ``final``, replacing a previous ``final`` only once the new one is in place."""
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
-        os.rename(final, old)
-    try:
-        os.rename(build, final)
-    except OSError:
-        if old is not None:
-            os.rename(old, final)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _keep_failed(build: Path, final: Path) -> Path:
-    failed = final.with_name(f"{final.name}.failed")
-    if failed.exists():
-        shutil.rmtree(failed)
-    os.rename(build, failed)
-    return failed
 
 
 def _unchanged(body, year, final: Path, log, stage, message: str) -> RunResult:
@@ -107,7 +83,7 @@ def run_report(
     root = Path(root).resolve()
     out_root = Path(outputs).resolve() if outputs else root / "outputs"
     final = out_root / body / str(year)
-    failed_dir = final.with_name(f"{final.name}.failed")
+    failed_dir = failed_path(final)
     tag = f"[{body} {year}]"
     key = run_key(root, body, int(year)) if (root / "params" / body / f"{year}.yaml").exists() else None
     if key is not None and not force:
@@ -156,7 +132,7 @@ def run_report(
         try:
             validation = _build(report, root, build, font, log, stage, tag, key)
         except ValidationFailed as exc:
-            failed = _keep_failed(build, final)
+            failed = keep_failed(build, final)
             exc.message += (
                 f"\n  校验结果已保存: {display_path(failed / 'validation.json')}"
                 f"（可读的校验章节: {display_path(failed / 'sections' / (fmt.notebooks[0].stem + '.html'))}）"
@@ -168,7 +144,7 @@ def run_report(
             stage("failed validation")
             raise
         except ExecutionError as exc:
-            failed = _keep_failed(build, final)
+            failed = keep_failed(build, final)
             kept = failed / exc.kept.relative_to(build) if exc.kept is not None else None
             stage("error")
             raise ExecutionError(
@@ -176,10 +152,10 @@ def run_report(
             ) from None
         except BaseException:
             if build.exists():
-                _keep_failed(build, final)
+                keep_failed(build, final)
             stage("error")
             raise
-        _publish(build, final)
+        publish(build, final)
         if failed_dir.exists():
             shutil.rmtree(failed_dir, ignore_errors=True)
     finally:
