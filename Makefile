@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 BODY   ?= dongyang
 YEAR   ?= 2017
 
-.PHONY: report all test bench setup system-deps lock expectations clean
+.PHONY: report all test golden bench setup system-deps lock expectations clean
 
 report: setup            ## set up, then produce outputs/$(BODY)/$(YEAR)/
 	$(BIN)/nianbao run $(BODY) $(YEAR)
@@ -15,6 +15,10 @@ all: setup               ## set up, then produce every report
 
 test: setup              ## set up, then run the whole test suite
 	$(BIN)/python -m pytest
+
+golden: setup            ## re-render the corpus and rewrite tests/golden/*.facts; read the diff before committing
+	$(BIN)/python -m pytest tests/test_golden.py -k test_rendered_report_states_its_golden_facts --golden-update -q
+	@git diff --stat -- tests/golden
 
 bench: setup             ## set up, then measure nianbao against the naive papermill + nbconvert loop
 	$(BIN)/python bench/run.py
