@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import edit_csv
+from helpers import edit_csv
 from nianbao.cache import dependencies, run_key
 
 
@@ -48,4 +48,29 @@ class TestRunKey:
 
     def test_a_value_edit_changes_the_key(self, project, key):
         edit_csv(project / "data/pingtan/2022/regulations.csv", "行政规范性文件,88,55,698", "行政规范性文件,88,55,699")
+        assert run_key(project, "pingtan", 2022) != key
+
+
+class TestRunKeyNamesFiles:
+    """The key covers the names of the files, not only their content: a chapter's prose file renamed, added or
+    removed changes what the report contains."""
+
+    def test_a_renamed_file_changes_the_key(self, project, key):
+        prose = project / "data/pingtan/2022/prose"
+        (prose / "other.md").rename(prose / "other-draft.md")
+        assert run_key(project, "pingtan", 2022) != key
+
+    def test_an_added_file_changes_the_key(self, project, key):
+        (project / "data/pingtan/2022/prose/extra.md").write_text("", encoding="utf-8")
+        assert run_key(project, "pingtan", 2022) != key
+
+    def test_a_removed_file_changes_the_key(self, project, key):
+        (project / "data/pingtan/2022/prose/other.md").unlink()
+        assert run_key(project, "pingtan", 2022) != key
+
+    def test_two_files_swapping_their_contents_change_the_key(self, project, key):
+        prose = project / "data/pingtan/2022/prose"
+        first, second = (prose / "other.md").read_bytes(), (prose / "problems.md").read_bytes()
+        (prose / "other.md").write_bytes(second)
+        (prose / "problems.md").write_bytes(first)
         assert run_key(project, "pingtan", 2022) != key

@@ -118,3 +118,74 @@ class TestReadTables:
         with pytest.raises(DataError) as err:
             read_tables(project / "data/dongyang/2017", FMT)
         assert "application.csv" in str(err.value) and "'applications.csv'" in str(err.value)
+
+
+@pytest.fixture(scope="module")
+def requests():
+    from nianbao.formats import load_format
+
+    return load_format("2021-standard").tables["requests"]
+
+
+class TestIsVariant:
+    """A published label is a variant (noted under the table) when it differs from the declared one beyond spacing."""
+
+    def test_other_numbering_of_a_numbered_row_is_a_variant(self, requests):
+        from nianbao.data import is_variant
+
+        assert is_variant("1、属于国家秘密", requests.row("refused_secret"))
+
+    def test_an_alias_is_a_variant(self, requests):
+        from nianbao.data import is_variant
+
+        assert is_variant("2.其他法律行政止公开", requests.row("refused_law"))
+
+    def test_spacing_and_full_width_forms_are_not(self, requests):
+        from nianbao.data import is_variant
+
+        assert not is_variant(" 1. 属于国家秘密 ", requests.row("refused_secret"))
+        assert not is_variant("１.属于国家秘密", requests.row("refused_secret"))
+
+    def test_numbering_added_to_an_unnumbered_row_is_not(self):
+        from nianbao.data import is_variant
+        from nianbao.formats import load_format
+
+        statistics = load_format("old-free-text").tables["statistics"]
+        row = statistics.match("政府网站公开数")
+        assert row is not None and not is_variant("其中：1、政府网站公开数", row)
+
+
+class TestGroupRows:
+    """A declared subtotal (不予公开, 无法提供, …) sums the reported cells of its rows per column, and stays empty
+    (not 0) where none of them is reported."""
+
+    def test_every_subtotal_of_every_corpus_report(self, root):
+        from decimal import Decimal
+
+        from helpers import CORPUS
+        from nianbao.report import load_report
+
+        checked = empty = 0
+        for body, year in CORPUS:
+            report = load_report(root, body, year, previous=False)
+            for table_id, data in report.tables.items():
+                for group_id, group in data.table.groups.items():
+                    members = [r for r in data.rows if r.row is not None and r.row.id in group.rows]
+                    subtotal = report.row(table_id, group_id)
+                    if not members:
+                        assert subtotal is None
+                        continue
+                    for column in data.columns:
+                        values = [r.value(column) for r in members if r.value(column) is not None]
+                        expected = sum(values, Decimal(0)) if values else None
+                        assert subtotal.value(column) == expected, (body, year, group_id, column)
+                        checked += 1
+                        empty += expected is None
+        assert checked >= 400 and empty > 0  # 上海 2019 leaves whole subtotals unreported
+
+    def test_shanghai_2019_prints_no_zero_for_an_unreported_subtotal(self, root):
+        from nianbao.report import load_report
+
+        report = load_report(root, "shanghai-office", 2019, previous=False)
+        assert report.value("requests", "refused", "research") is None
+        assert report.num("requests", "refused", "research") == "—"

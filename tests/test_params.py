@@ -105,3 +105,25 @@ class TestLoadParams:
 class TestAvailableReports:
     def test_lists_dongyang(self, root):
         assert ("dongyang", 2017) in available_reports(root)
+
+
+class TestDidYouMean:
+    """A suggestion is made when the closest candidate is at least half alike (difflib ratio ≥ 0.5), never for an
+    unrelated word."""
+
+    def test_a_typo_gets_the_nearest_candidate(self):
+        from nianbao.exceptions import did_you_mean
+
+        assert did_you_mean("信涵申请", ["当面申请", "信函申请", "网络申请"]) == "信函申请"
+
+    def test_the_cutoff_is_half_alike(self):
+        from nianbao.exceptions import did_you_mean
+
+        assert did_you_mean("abcd", ["abxy"]) == "abxy"  # ratio 0.5
+        assert did_you_mean("abcde", ["abxyz"]) is None  # ratio 0.4
+
+    def test_an_unrelated_word_gets_none(self):
+        from nianbao.exceptions import did_you_mean
+
+        assert did_you_mean("完全无关", ["收到政府信息公开申请", "当面申请"]) is None
+        assert did_you_mean("x", []) is None

@@ -1,0 +1,158 @@
+"""The identities of the formats, term by term: each cell FORMATS.md names on a side of an identity, changed by one
+in an otherwise consistent report, breaks that identity where it stands (and only there). The terms are listed
+here by their official labels, as FORMATS.md prints them, not read from the declarations, so that a term dropped
+from (or added to) a declaration fails a test."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from helpers import copy_project, read_csv
+from nianbao.frames import identity_records
+from nianbao.report import load_report
+
+NEW = "一、本年新收政府信息公开申请数量"
+CARRIED_OVER = "二、上年结转政府信息公开申请数量"
+TOTAL = "（七）总计"
+CARRIED_FORWARD = "四、结转下年度继续办理"
+OUTCOMES = [
+    "（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
+    "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项",
+    "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
+    "1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
+    "5.要求行政机关确认或重新出具已获取信息",
+    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "3.其他",
+]
+APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+RESULTS = ["结果维持", "结果纠正", "其他结果", "尚未审结"]
+TABLE4_ROWS = ["行政复议", "行政诉讼·未经复议直接起诉", "行政诉讼·复议后起诉"]
+
+
+def bump(path, label: str, column: str, by: int = 1) -> None:
+    """Add ``by`` to one cell of a data file, found by its row label and column header."""
+    rows = read_csv(path)
+    header = rows[0]
+    (row,) = [r for r in rows[1:] if r[0] == label]
+    index = header.index(column)
+    row[index] = str(int(row[index]) + by)
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+
+
+def broken(project, body: str, year: int, identity: str) -> list[str]:
+    """Where ``identity`` does not hold in the report: the slots (columns or rows) of its failing records."""
+    report = load_report(project, body, year, previous=False)
+    (declared,) = [i for i in report.format.identities if i.id == identity]
+    failing = []
+    for rec in identity_records(report, declared):
+        holds = rec["lhs"] == rec["rhs"] if rec["op"] == "==" else rec["lhs"] <= rec["rhs"]
+        if not holds:
+            failing.append(rec["column"])
+    return failing
+
+
+@pytest.fixture
+def pingtan2021(tmp_path):
+    return copy_project(tmp_path / "project", reports=[("pingtan", 2021)])
+
+
+@pytest.fixture
+def pingtan2021_requests(pingtan2021):
+    return pingtan2021 / "data/pingtan/2021/requests.csv"
+
+
+class TestConsistentReport:
+    @pytest.mark.parametrize("identity", ["I1_carry_balance", "I2_outcomes_total", "I3_applicants_total",
+                                          "I5_review_litigation_totals"])
+    def test_every_identity_holds_in_pingtan_2021(self, pingtan2021, identity):
+        assert broken(pingtan2021, "pingtan", 2021, identity) == []
+
+
+class TestI2OutcomesAddUpToTheTotal:
+    @pytest.mark.parametrize("label", OUTCOMES)
+    def test_each_outcome_row_is_a_term(self, pingtan2021, pingtan2021_requests, label):
+        bump(pingtan2021_requests, label, "自然人")
+        assert broken(pingtan2021, "pingtan", 2021, "I2_outcomes_total") == ["自然人列"]
+
+    def test_the_total_is_the_other_side(self, pingtan2021, pingtan2021_requests):
+        bump(pingtan2021_requests, TOTAL, "总计")
+        assert broken(pingtan2021, "pingtan", 2021, "I2_outcomes_total") == ["总计列"]
+
+    def test_the_single_other_row_is_a_term(self, tmp_path):
+        project = copy_project(tmp_path / "project", reports=[("hongze", 2024)])
+        bump(project / "data/hongze/2024/requests.csv", "（六）其他处理", "其他")
+        assert broken(project, "hongze", 2024, "I2_outcomes_total") == ["其他列"]
+
+    @pytest.mark.parametrize("label", [NEW, CARRIED_OVER, CARRIED_FORWARD])
+    def test_rows_outside_the_outcomes_are_not_terms(self, pingtan2021, pingtan2021_requests, label):
+        bump(pingtan2021_requests, label, "自然人")
+        assert broken(pingtan2021, "pingtan", 2021, "I2_outcomes_total") == []
+
+
+class TestI1CarryBalance:
+    @pytest.mark.parametrize("label", [NEW, CARRIED_OVER, TOTAL, CARRIED_FORWARD])
+    def test_each_of_the_four_rows_is_a_term(self, pingtan2021, pingtan2021_requests, label):
+        bump(pingtan2021_requests, label, "商业企业")
+        assert broken(pingtan2021, "pingtan", 2021, "I1_carry_balance") == ["商业企业列"]
+
+    def test_an_outcome_row_is_not_a_term(self, pingtan2021, pingtan2021_requests):
+        bump(pingtan2021_requests, OUTCOMES[0], "商业企业")
+        assert broken(pingtan2021, "pingtan", 2021, "I1_carry_balance") == []
+
+
+class TestI3ApplicantsAddUpToTheTotal:
+    @pytest.mark.parametrize("column", [*APPLICANTS, "总计"])
+    def test_each_column_is_a_term(self, pingtan2021, pingtan2021_requests, column):
+        bump(pingtan2021_requests, NEW, column)
+        assert broken(pingtan2021, "pingtan", 2021, "I3_applicants_total") == [f"“{NEW}”行"]
+
+
+class TestI5ReviewLitigationTotals:
+    @pytest.mark.parametrize("row", TABLE4_ROWS)
+    @pytest.mark.parametrize("column", [*RESULTS, "总计"])
+    def test_each_result_of_each_block_is_a_term(self, pingtan2021, row, column):
+        bump(pingtan2021 / "data/pingtan/2021/reviews_litigation.csv", row, column)
+        assert broken(pingtan2021, "pingtan", 2021, "I5_review_litigation_totals") == [f"“{row}”行"]
+
+
+class TestOldFormat:
+    @pytest.fixture
+    def dongyang(self, tmp_path):
+        return copy_project(tmp_path / "project", reports=[("dongyang", 2017)])
+
+    @pytest.mark.parametrize("label", ["收到政府信息公开申请", "当面申请", "网络申请", "信函申请"])
+    def test_each_channel_and_the_total_are_terms_of_the_channel_identity(self, dongyang, label):
+        bump(dongyang / "data/dongyang/2017/applications.csv", label, "本年")
+        assert broken(dongyang, "dongyang", 2017, "application_channels_sum") == ["本年列"]
+
+    @pytest.mark.parametrize(
+        "label", ["同意公开", "同意部分公开", "不同意公开答复数", "不属于本行政机关公开数", "告知作出更改补充数", "告知通过其他途径办理数"]
+    )
+    def test_each_answer_is_a_term_of_the_answer_identity(self, dongyang, label):
+        bump(dongyang / "data/dongyang/2017/answers.csv", label, "本年")
+        assert broken(dongyang, "dongyang", 2017, "answers_sum") == ["本年列"]
+
+    def test_each_channel_is_checked_on_its_own_against_the_total(self, dongyang):
+        """``each``: every channel ≤ the total, not their sum (channels overlap: one item goes out on several)."""
+        report = load_report(dongyang, "dongyang", 2017, previous=False)
+        (declared,) = [i for i in report.format.identities if i.id == "proactive_channel_within_total"]
+        records = identity_records(report, declared)
+        assert [r["lhs_expr"] for r in records] == ["政府网站 17534", "政务微博 4374", "政务微信 1466"]
+        assert {r["rhs"] for r in records} == {25080.0}
+        # 17534 + 10000 + 1466 > 25080, but no channel exceeds it: the check holds
+        bump(dongyang / "data/dongyang/2017/proactive_channels.csv", "政务微博", "本年", by=10000 - 4374)
+        assert broken(dongyang, "dongyang", 2017, "proactive_channel_within_total") == []
+        bump(dongyang / "data/dongyang/2017/proactive_channels.csv", "政府网站", "本年", by=25081 - 17534)
+        assert broken(dongyang, "dongyang", 2017, "proactive_channel_within_total") == ["本年列"]
+
+
+def test_sums_are_exact_decimals(tmp_path):
+    """A side is summed in Decimal before it is compared: 0.1 + 0.2 == 0.3 holds."""
+    from nianbao.frames import TermCell, _expression
+
+    cells = [TermCell("a", Decimal("0.1"), tmp_path, 1), TermCell("b", Decimal("0.2"), tmp_path, 2)]
+    assert _expression(cells) == "a 0.1 + b 0.2 = 0.3"
