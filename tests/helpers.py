@@ -40,9 +40,7 @@ def copy_project(target: Path, reports=CORPUS) -> Path:
 def tree_digest(folder: Path) -> dict[str, str]:
     """SHA-256 of every file below ``folder``, by relative path: equal digests mean byte-identical trees."""
     return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()
     }
 
 
@@ -59,8 +57,13 @@ def read_csv(path: Path) -> list[list[str]]:
 
 # --- the published 2019/2021 tables read by their printed layout (FORMATS.md), independently of the importer --
 # 表二's blocks by their caption (第二十条第（X）项), each kept in its own data file
-BLOCK_FILES = {"（一）": "regulations.csv", "（五）": "licensing.csv", "（六）": "enforcement.csv",
-               "（八）": "charges.csv", "（九）": "procurement.csv"}
+BLOCK_FILES = {
+    "（一）": "regulations.csv",
+    "（五）": "licensing.csv",
+    "（六）": "enforcement.csv",
+    "（八）": "charges.csv",
+    "（九）": "procurement.csv",
+}
 TABLE3_CORNER = "（本列数据的勾稽关系"
 TABLE4_BLOCKS = ("行政复议", "行政诉讼·未经复议直接起诉", "行政诉讼·复议后起诉")
 
@@ -107,5 +110,3 @@ def published_files(text: str) -> dict[str, list[list[str]]]:
                 [label, *values[5 * i : 5 * i + 5]] for i, label in enumerate(TABLE4_BLOCKS)
             ]
     return files
-
-

@@ -20,6 +20,8 @@ from click.testing import CliRunner
 from helpers import copy_project, edit_csv, tree_digest
 from nianbao.cli import main
 
+pytestmark = pytest.mark.slow  # the command line on bad input: Great Expectations and kernels in subprocesses
+
 DATA = Path("data/dongyang/2017")
 PARAMS = Path("params/dongyang/2017.yaml")
 

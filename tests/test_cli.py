@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from helpers import edit_csv
 from nianbao.cli import main
 
+pytestmark = pytest.mark.slow  # the command line: Great Expectations runs
 
 def _invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args])

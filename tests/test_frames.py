@@ -18,11 +18,23 @@ CARRIED_OVER = "二、上年结转政府信息公开申请数量"
 TOTAL = "（七）总计"
 CARRIED_FORWARD = "四、结转下年度继续办理"
 OUTCOMES = [
-    "（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-    "1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
-    "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项",
-    "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
-    "1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
+    "（一）予以公开",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "1.属于国家秘密",
+    "2.其他法律行政法规禁止公开",
+    "3.危及“三安全一稳定”",
+    "4.保护第三方合法权益",
+    "5.属于三类内部事务信息",
+    "6.属于四类过程性信息",
+    "7.属于行政执法案卷",
+    "8.属于行政查询事项",
+    "1.本机关不掌握相关政府信息",
+    "2.没有现成信息需要另行制作",
+    "3.补正后申请内容仍不明确",
+    "1.信访举报投诉类申请",
+    "2.重复申请",
+    "3.要求提供公开出版物",
+    "4.无正当理由大量反复申请",
     "5.要求行政机关确认或重新出具已获取信息",
     "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
@@ -66,8 +78,9 @@ def pingtan2021_requests(pingtan2021):
 
 
 class TestConsistentReport:
-    @pytest.mark.parametrize("identity", ["I1_carry_balance", "I2_outcomes_total", "I3_applicants_total",
-                                          "I5_review_litigation_totals"])
+    @pytest.mark.parametrize(
+        "identity", ["I1_carry_balance", "I2_outcomes_total", "I3_applicants_total", "I5_review_litigation_totals"]
+    )
     def test_every_identity_holds_in_pingtan_2021(self, pingtan2021, identity):
         assert broken(pingtan2021, "pingtan", 2021, identity) == []
 
@@ -130,7 +143,15 @@ class TestOldFormat:
         assert broken(dongyang, "dongyang", 2017, "application_channels_sum") == ["本年列"]
 
     @pytest.mark.parametrize(
-        "label", ["同意公开", "同意部分公开", "不同意公开答复数", "不属于本行政机关公开数", "告知作出更改补充数", "告知通过其他途径办理数"]
+        "label",
+        [
+            "同意公开",
+            "同意部分公开",
+            "不同意公开答复数",
+            "不属于本行政机关公开数",
+            "告知作出更改补充数",
+            "告知通过其他途径办理数",
+        ],
     )
     def test_each_answer_is_a_term_of_the_answer_identity(self, dongyang, label):
         bump(dongyang / "data/dongyang/2017/answers.csv", label, "本年")

@@ -45,11 +45,14 @@ class TestLayout:
     def test_header_rows(self):
         assert_inert("".join(layout.header_rows([(HOSTILE, "a"), (HOSTILE, "b")], lead=layout._td("corner"))))
 
-    @pytest.mark.parametrize("table_id, builder", [
-        ("requests", lambda r: layout.grid_html(r, "requests")),
-        ("regulations", lambda r: layout.blocks_html(r, "表二")),
-        ("reviews_litigation", lambda r: layout.transposed_html(r, "reviews_litigation")),
-    ])
+    @pytest.mark.parametrize(
+        "table_id, builder",
+        [
+            ("requests", lambda r: layout.grid_html(r, "requests")),
+            ("regulations", lambda r: layout.blocks_html(r, "表二")),
+            ("reviews_litigation", lambda r: layout.transposed_html(r, "reviews_litigation")),
+        ],
+    )
     def test_a_published_label_noted_under_an_official_table(self, root, table_id, builder):
         report = load_report(root, "pingtan", 2021)
         data = report.tables[table_id]
@@ -77,13 +80,35 @@ class TestSession:
 class TestValidationChapter:
     def test_descriptions_details_identities_shares_and_notes(self, dongyang):
         result = Validation(
-            report=HOSTILE, era="old-free-text",
-            checks=[Check(suite=HOSTILE, check="c", severity="warning", success=False, description=HOSTILE,
-                          details=[HOSTILE], evaluated=1)],
-            identities=[{"identity": "c", "column": HOSTILE, "lhs_expr": HOSTILE, "rhs_expr": HOSTILE, "op": "==",
-                         "failed_checks": ["c"]}],
-            shares=[{"title": HOSTILE, "base": HOSTILE, "label": HOSTILE, "value": HOSTILE, "published": "1",
-                     "exact": "1", "at_printed": "1", "at_declared": "1", "failed_checks": []}],
+            report=HOSTILE,
+            era="old-free-text",
+            checks=[
+                Check(
+                    suite=HOSTILE,
+                    check="c",
+                    severity="warning",
+                    success=False,
+                    description=HOSTILE,
+                    details=[HOSTILE],
+                    evaluated=1,
+                )
+            ],
+            identities=[
+                {"identity": "c", "column": HOSTILE, "lhs_expr": HOSTILE, "rhs_expr": HOSTILE, "op": "==", "failed_checks": ["c"]}
+            ],
+            shares=[
+                {
+                    "title": HOSTILE,
+                    "base": HOSTILE,
+                    "label": HOSTILE,
+                    "value": HOSTILE,
+                    "published": "1",
+                    "exact": "1",
+                    "at_printed": "1",
+                    "at_declared": "1",
+                    "failed_checks": [],
+                }
+            ],
             notes=[HOSTILE],
         )
         html = notebook.validation_html(dongyang, result)

@@ -8,10 +8,10 @@ import io
 
 import pytest
 
+from helpers import CORPUS, published_files
 from nianbao.exceptions import TextImportError
 from nianbao.formats import load_format
 from nianbao.importer import import_text, write_imported
-from helpers import CORPUS, published_files
 from nianbao.params import available_reports, load_params
 
 STANDARD_REPORTS = [(body, year) for body, year in CORPUS if year >= 2019]

@@ -10,6 +10,7 @@ import io
 import tempfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from helpers import ROOT, copy_project
 from nianbao.cli import main
 
+pytestmark = pytest.mark.slow  # random inputs through the command line
 DATA = Path("data/dongyang/2017")
 FILES = sorted(p.name for p in (ROOT / DATA).glob("*.csv"))
 

@@ -8,6 +8,8 @@ from helpers import edit_csv
 from nianbao.report import load_report
 from nianbao.validate import Validation, validate
 
+pytestmark = pytest.mark.slow  # Great Expectations runs
+
 DATA = "data/dongyang/2017"
 
 

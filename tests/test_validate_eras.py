@@ -9,6 +9,8 @@ from helpers import edit_csv
 from nianbao.report import load_report
 from nianbao.validate import validate
 
+pytestmark = pytest.mark.slow  # Great Expectations runs
+
 P22 = "data/pingtan/2022"
 
 

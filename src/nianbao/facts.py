@@ -160,9 +160,7 @@ def validation_facts(validation: dict) -> list[str]:
     facts = [SEP.join(("校验汇总", *(f"{k}={v}" for k, v in counts.items())))]
     for check in validation["checks"]:
         verdict = "不适用" if check.get("evaluated") == 0 else ("通过" if check["success"] else "不通过")
-        facts.append(
-            SEP.join(("校验", check["severity"], verdict, f"{check['suite']}/{check['check']}", check["description"]))
-        )
+        facts.append(SEP.join(("校验", check["severity"], verdict, f"{check['suite']}/{check['check']}", check["description"])))
         facts.extend(SEP.join(("  明细", d)) for d in check["details"])
     return facts
 
