@@ -5,6 +5,7 @@ from (or added to) a declaration fails a test."""
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 import pytest
@@ -177,3 +178,140 @@ def test_sums_are_exact_decimals(tmp_path):
 
     cells = [TermCell("a", Decimal("0.1"), tmp_path, 1), TermCell("b", Decimal("0.2"), tmp_path, 2)]
     assert _expression(cells) == "a 0.1 + b 0.2 = 0.3"
+
+
+class TestStatementsAgainstCells:
+    """Identities along ``same_as`` (a 统计表 row against the same indicator in the text) and along ``text`` (a
+    number 一、总体情况 states against its cell), record by record."""
+
+    def test_statistics_row_against_the_text(self, root):
+        report = load_report(root, "pingtan", 2012, previous=False)
+        (declared,) = [i for i in report.format.identities if i.id == "statistics_match_text"]
+        records = {r["lhs_expr"]: r for r in identity_records(report, declared)}
+        received = records["政府信息公开情况统计表“主动公开信息数” 739"]
+        assert (received["lhs"], received["rhs"]) == (739.0, 1913.0)
+        assert received["rhs_expr"].startswith("正文“") and received["column"] == "本年列"
+        assert "statistics.csv 第" in received["where"] and "proactive.csv 第" in received["where"]
+        assert broken(root, "pingtan", 2012, "statistics_match_text")
+
+    def test_stated_applications_against_the_new_ones(self, root):
+        report = load_report(root, "hongze", 2024, previous=False)
+        (declared,) = [i for i in report.format.identities if i.id == "S4_text_applications_received"]
+        (record,) = identity_records(report, declared)
+        assert (record["lhs"], record["rhs"]) == (95.0, 17.0)
+        assert record["rhs_expr"] == "正文“受理政府信息公开申请17件” 17"
+        assert record["column"] == "一、总体情况"
+        assert record["where"].endswith("prose/overview.md") and "requests.csv 第2行" in record["where"]
+
+    def test_no_statement_no_record(self, root):
+        report = load_report(root, "pingtan", 2021, previous=False)
+        report.prose["overview"] = "本年度工作情况良好。"
+        (declared,) = [i for i in report.format.identities if i.id == "S4_text_applications_received"]
+        assert identity_records(report, declared) == []
+
+    def test_every_statement_of_the_chapter_is_a_record(self, root):
+        report = load_report(root, "pingtan", 2021, previous=False)
+        report.prose["overview"] = "共受理政府信息公开申请70件。另，收到政府信息公开申请71件。"
+        (declared,) = [i for i in report.format.identities if i.id == "S4_text_applications_received"]
+        assert [r["rhs"] for r in identity_records(report, declared)] == [70.0, 71.0]
+
+
+@pytest.fixture(scope="module")
+def dongyang_frames(root):
+    from nianbao.frames import frames
+
+    return frames(load_report(root, "dongyang", 2017))
+
+
+class TestFrames:
+    """The frames the expectation suites run on: one per table, the identities and the published shares."""
+
+    def test_one_frame_per_table_and_the_two_others(self, dongyang_frames):
+        tables = {
+            "proactive",
+            "proactive_channels",
+            "responses",
+            "proactive_categories",
+            "applications",
+            "answers",
+            "fees",
+            "appeals",
+        }
+        assert set(dongyang_frames) == {f"table:{t}" for t in tables} | {"identities", "published_shares"}
+
+    def test_table_frame_holds_each_row_with_its_line_kind_number_and_text(self, dongyang_frames):
+        frame = dongyang_frames["table:applications"]
+        assert list(frame.columns) == [
+            "label",
+            "row",
+            "kind",
+            "line",
+            "variant",
+            "year",
+            "year_text",
+            "year_kind",
+            "cumulative",
+            "cumulative_text",
+            "cumulative_kind",
+        ]
+        record = frame.to_dict(orient="records")[1]
+        assert math.isnan(record.pop("cumulative"))  # a float column: an unreported number is NaN
+        assert record == {
+            "label": "当面申请",
+            "row": "in_person",
+            "kind": "count",
+            "line": 3,
+            "variant": None,
+            "year": 42.0,
+            "year_text": "42",
+            "year_kind": "count",
+            "cumulative_text": None,
+            "cumulative_kind": "count",
+        }
+        fees = dongyang_frames["table:fees"].to_dict(orient="records")[0]
+        assert math.isnan(fees["year"]) and (fees["year_text"], fees["year_kind"]) == ("免收费", "text")
+
+    def test_identities_frame_sums_each_side(self, dongyang_frames):
+        frame = dongyang_frames["identities"]
+        channels = frame[frame["identity"] == "application_channels_sum"].to_dict(orient="records")
+        assert channels == [
+            {
+                "identity": "application_channels_sum",
+                "column": "本年列",
+                "lhs": 91.0,
+                "rhs": 91.0,
+                "lhs_expr": "当面申请 42 + 网络申请 21 + 信函申请 28 = 91",
+                "rhs_expr": "收到政府信息公开申请 91",
+                "op": "==",
+                "where": "data/dongyang/2017/applications.csv 第2、3、4、5行",
+            }
+        ]
+        assert len(frame[frame["identity"] == "proactive_channel_within_total"]) == 3
+
+    def test_published_shares_frame_recomputes_each_share(self, dongyang_frames):
+        frame = dongyang_frames["published_shares"]
+        financial = frame[frame["label"] == "财政信息类信息"].to_dict(orient="records")[0]
+        assert financial == {
+            "share": "categories",
+            "title": "主动公开类别占比",
+            "table": "proactive_categories",
+            "label": "财政信息类信息",
+            "line": 5,
+            "value": "169",
+            "base": "部门发布信息数 16716",
+            "published": "1.01",
+            "exact": "1.011007",
+            "at_printed": "1.01",
+            "at_declared": "1.0",
+            "precision": 1,
+            "printed_decimals": 2,
+            "file": "proactive_categories.csv",
+        }
+        face = frame[frame["label"] == "当面申请"].to_dict(orient="records")[0]
+        assert (face["published"], face["exact"], face["at_printed"], face["at_declared"]) == (
+            "46.15",
+            "46.153846",
+            "46.15",
+            "46.15",
+        )
+        assert frame.groupby("share").size().to_dict() == {"categories": 9, "application_channels": 3, "answers": 6}
