@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import edit_csv
-from nianbao.cache import dependencies, run_key
+from nianbao.cache import KEY_FILE, dependencies, recorded_key, run_key
 
 
 @pytest.fixture
@@ -74,3 +74,61 @@ class TestRunKeyNamesFiles:
         (prose / "other.md").write_bytes(second)
         (prose / "problems.md").write_bytes(first)
         assert run_key(project, "pingtan", 2022) != key
+
+
+class TestRecordedKey:
+    def test_a_rendered_report_records_its_key_in_the_manifest(self, tmp_path):
+        (tmp_path / "manifest.json").write_text('{"run_key": "abc", "params": {}}', encoding="utf-8")
+        assert recorded_key(tmp_path) == "abc"
+
+    def test_a_failed_report_records_it_beside_the_result(self, tmp_path):
+        (tmp_path / KEY_FILE).write_text('{"run_key": "def", "message": "m"}', encoding="utf-8")
+        assert recorded_key(tmp_path) == "def"
+
+    def test_the_manifest_comes_first(self, tmp_path):
+        (tmp_path / "manifest.json").write_text('{"run_key": "abc"}', encoding="utf-8")
+        (tmp_path / KEY_FILE).write_text('{"run_key": "def"}', encoding="utf-8")
+        assert recorded_key(tmp_path) == "abc"
+
+    @pytest.mark.parametrize("text", ["{not json", "[]", '{"other": 1}', ""])
+    def test_nothing_usable_is_no_key(self, tmp_path, text):
+        (tmp_path / "manifest.json").write_text(text, encoding="utf-8")
+        assert recorded_key(tmp_path) is None
+
+    def test_no_file_no_key(self, tmp_path):
+        assert recorded_key(tmp_path) is None
+
+
+class TestDependenciesOfTheEra:
+    def test_only_the_suites_of_the_reports_era(self, project):
+        suites = {p.parent.name for p in dependencies(project, "pingtan", 2022) if p.parent.parent.name == "expectations"}
+        assert suites == {"2021-standard"}
+
+    def test_params_with_a_bom_still_name_their_era(self, project):
+        path = project / "params/pingtan/2022.yaml"
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+        suites = {p.parent.name for p in dependencies(project, "pingtan", 2022) if p.parent.parent.name == "expectations"}
+        assert suites == {"2021-standard"}
+
+    @pytest.mark.parametrize("text", ["- a list\n", "era: [unclosed\n", "year: 2022\n"])
+    def test_params_without_a_readable_era_take_no_suites(self, project, text):
+        (project / "params/pingtan/2022.yaml").write_text(text, encoding="utf-8")
+        names = [p for p in dependencies(project, "pingtan", 2022) if p.parent.parent.name == "expectations"]
+        assert names == []
+
+    def test_no_compiled_files(self, project):
+        assert not [p for p in dependencies(project, "pingtan", 2022) if "__pycache__" in p.parts]
+
+    def test_the_package_version_is_part_of_the_key(self, project, monkeypatch):
+        from nianbao import cache
+
+        before = run_key(project, "pingtan", 2022)
+        monkeypatch.setattr(cache, "_version", lambda: "0.0.0-other")
+        assert run_key(project, "pingtan", 2022) != before
+
+    def test_the_version_is_the_installed_one(self):
+        from importlib import metadata
+
+        from nianbao import cache
+
+        assert cache._version() == metadata.version("nianbao")

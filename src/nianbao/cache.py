@@ -77,7 +77,8 @@ def recorded_key(folder: Path) -> str | None:
         path = folder / name
         if path.exists():
             try:
-                return json.loads(path.read_text(encoding="utf-8")).get(field)
+                recorded = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 return None
+            return recorded.get(field) if isinstance(recorded, dict) else None
     return None
