@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 BODY   ?= dongyang
 YEAR   ?= 2017
 
-.PHONY: report all test golden bench setup system-deps lock expectations clean
+.PHONY: report all test test-fast golden mutate bench setup system-deps lock expectations clean
 
 report: setup            ## set up, then produce outputs/$(BODY)/$(YEAR)/
 	$(BIN)/nianbao run $(BODY) $(YEAR)
@@ -16,9 +16,17 @@ all: setup               ## set up, then produce every report
 test: setup              ## set up, then run the whole test suite
 	$(BIN)/python -m pytest
 
+test-fast: setup         ## the tests that run no notebook, no Great Expectations and no subprocess (under a minute)
+	$(BIN)/python -m pytest -m "not e2e and not slow" -q
+
 golden: setup            ## re-render the corpus and rewrite tests/golden/*.facts; read the diff before committing
-	$(BIN)/python -m pytest tests/test_golden.py -k test_rendered_report_states_its_golden_facts --golden-update -q
+	$(BIN)/python -m pytest tests/test_golden.py -k "test_rendered_report_states_its_golden_facts or test_table_markup_is_the_snapshot" --golden-update -q
 	@git diff --stat -- tests/golden
+
+mutate: setup            ## mutation testing of the core modules with the fast tests (about an hour on 2 cores; not in CI)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python "mutmut==3.8.1"
+	$(BIN)/mutmut run --max-children $$(nproc) || true
+	$(BIN)/python scripts/mutation-score
 
 bench: setup             ## set up, then measure nianbao against the naive papermill + nbconvert loop
 	$(BIN)/python bench/run.py

@@ -170,3 +170,56 @@ def test_sections_rendered_in_process_state_the_golden_facts(corpus_copy, monkey
     facts_no_headings = [f for f in facts if not f.startswith("标题" + SEP)]
     assert facts_no_headings == expected, diff(expected, facts_no_headings)
     assert _is_subsequence([f for f in facts if f.startswith("标题" + SEP)], golden(body, year))
+
+
+# --- fast: the markup of the official tables, byte for byte -----------------------------------------------------
+
+MARKUP = {
+    ("pingtan", 2021): ("表二", "requests", "reviews_litigation"),  # 2021: （六） in three rows
+    ("hongze", 2024): ("表二", "requests", "reviews_litigation"),  # 2021 with the single （六） row
+    ("shanghai-office", 2019): ("表二", "requests", "reviews_litigation"),  # 2019: empty cells, procurement
+    ("dongyang", 2017): ("proactive", "proactive_categories", "applications", "answers", "appeals"),  # old format
+    ("pingtan", 2015): ("statistics",),  # old format, 统计表 with a unit column
+}
+
+
+def table_markup(report, name: str) -> str:
+    from nianbao import layout, notebook
+
+    if name == "表二":
+        return layout.blocks_html(report, name)
+    table = report.format.tables[name]
+    if table.layout == "grid":
+        return layout.grid_html(report, name)
+    if table.layout == "transposed":
+        return layout.transposed_html(report, name)
+    return notebook.table_html(report, name)
+
+
+@pytest.mark.parametrize("body, year, name", [(b, y, n) for (b, y), names in MARKUP.items() for n in names])
+def test_table_markup_is_the_snapshot(corpus_copy, request, body, year, name):
+    """The HTML of each kind of table as the report prints it (tests/golden/markup/), so that a change to a tag,
+    a span, a class or a note shows; `make golden` rewrites these too."""
+    from nianbao.report import load_report
+
+    markup = table_markup(load_report(corpus_copy, body, year), name)
+    path = GOLDEN / "markup" / f"{body}-{year}-{name}.html"
+    if request.config.getoption("--golden-update"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(markup + "\n", encoding="utf-8")
+    assert markup + "\n" == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("body, year, name", [(b, y, n) for (b, y), names in MARKUP.items() for n in names])
+def test_official_tables_are_rectangular_with_text_only_in_cells(corpus_copy, body, year, name):
+    """Every row of a table spans the same number of columns once merged cells are resolved, and no text stands
+    between cells (a browser would show it above the table)."""
+    from nianbao.facts import grid
+    from nianbao.report import load_report
+
+    soup = BeautifulSoup(table_markup(load_report(corpus_copy, body, year), name), "html.parser")
+    table = soup.find("table")
+    widths = {len(row) for row in grid(table)}
+    assert len(widths) == 1, widths
+    stray = [s for s in table.find_all(string=True) if s.strip() and s.find_parent(["td", "th"]) is None]
+    assert stray == []

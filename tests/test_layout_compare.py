@@ -98,3 +98,31 @@ class TestTrend:
 
     def test_trend_stops_at_the_report_year(self, root):
         assert compare.trend(root, "pingtan", 2013).years == [2011, 2012, 2013]
+
+
+class TestBlocksHtml:
+    """表二's blocks: a row the report lacks is left out (the rows after it stay), an empty cell gets the note."""
+
+    @pytest.fixture
+    def pingtan2021(self, tmp_path):
+        from helpers import copy_project
+
+        return copy_project(tmp_path / "project", reports=[("pingtan", 2021)])
+
+    def test_a_missing_row_leaves_the_others(self, pingtan2021):
+        path = pingtan2021 / "data/pingtan/2021/regulations.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace("规章,0,0,0\n", ""), encoding="utf-8")
+        html = layout.blocks_html(load_report(pingtan2021, "pingtan", 2021), "表二")
+        assert "规章" not in html and "行政规范性文件" in html and "行政许可" in html
+
+    def test_an_empty_cell_is_noted(self, pingtan2021):
+        report = load_report(pingtan2021, "pingtan", 2021)
+        assert "与 0 区分" not in layout.blocks_html(report, "表二")
+        path = pingtan2021 / "data/pingtan/2021/regulations.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace("行政规范性文件,69,3,665", "行政规范性文件,69,,665"))
+        html = layout.blocks_html(load_report(pingtan2021, "pingtan", 2021), "表二")
+        assert '<td class="num"></td>' in html and "与 0 区分" in html
+
+    def test_no_block_no_table(self, pingtan2021):
+        report = load_report(pingtan2021, "pingtan", 2021)
+        assert layout.blocks_html(report, "表九") == ""
