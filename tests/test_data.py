@@ -120,7 +120,7 @@ class TestReadTables:
         assert "application.csv" in str(err.value) and "'applications.csv'" in str(err.value)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def requests():
     from nianbao.formats import load_format
 

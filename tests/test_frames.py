@@ -216,7 +216,7 @@ class TestStatementsAgainstCells:
         assert [r["rhs"] for r in identity_records(report, declared)] == [70.0, 71.0]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def dongyang_frames(root):
     from nianbao.frames import frames
 

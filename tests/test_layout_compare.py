@@ -12,7 +12,7 @@ from nianbao.formats import load_indicators
 from nianbao.report import load_report
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def p2022(root):
     return load_report(root, "pingtan", 2022)
 
