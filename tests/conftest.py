@@ -18,7 +18,9 @@ settings.load_profile("default")
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--golden-update", action="store_true", default=False,
+        "--golden-update",
+        action="store_true",
+        default=False,
         help="rewrite tests/golden/*.facts from this run instead of comparing (read the diff before committing)",
     )
 
@@ -48,9 +50,11 @@ def corpus_run(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("corpus") / "project")
     outputs = project / "outputs"
     result = subprocess.run(
-        [sys.executable, "-m", "nianbao.cli", "run", "--all", "--jobs", "2", "--root", str(project),
-         "--outputs", str(outputs)],
-        cwd=project, capture_output=True, text=True, timeout=1800,
+        [sys.executable, "-m", "nianbao.cli", "run", "--all", "--jobs", "2", "--root", str(project), "--outputs", str(outputs)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
     assert result.returncode in (0, 1), result.stdout[-3000:] + result.stderr[-3000:]
     return outputs, result

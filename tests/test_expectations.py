@@ -49,3 +49,19 @@ class TestCommittedSuites:
         write_suites(project, FMT)
         assert stale_suites(project, FMT) == []
         assert set(load_suites(project, FMT.era)) == set(build_suites(FMT))
+
+    def test_written_into_a_project_without_expectations(self, tmp_path):
+        written = write_suites(tmp_path / "fresh", FMT)
+        assert sorted(p.name for p in written) == sorted(build_suites(FMT))
+        assert stale_suites(tmp_path / "fresh", FMT) == []
+        text = (tmp_path / "fresh/expectations/old-free-text/applications.json").read_bytes().decode("utf-8")
+        assert "收到政府信息公开申请" in text and "\\u" not in text  # Chinese as written, not escaped
+
+    def test_a_missing_suite_is_stale(self, project):
+        (project / "expectations/old-free-text/answers.json").unlink()
+        assert stale_suites(project, FMT) == ["answers.json"]
+
+    def test_loaded_by_file_name_in_order(self, root):
+        suites = load_suites(root, "old-free-text")
+        assert list(suites) == sorted(build_suites(FMT))
+        assert suites["identities.json"]["name"] == "old-free-text.identities"

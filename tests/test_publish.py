@@ -68,6 +68,28 @@ class TestPublish:
         assert (build / "report.html").read_text() == "new report"
         assert sorted(p.name for p in tmp_path.iterdir()) == [".2017.build-x", "2017"]
 
+    def test_a_failed_first_publication_raises_its_own_error(self, tmp_path, monkeypatch):
+        build = tmp_path / ".build"
+        build.mkdir()
+        failing_rename(monkeypatch, fail_on=1)
+        with pytest.raises(OSError) as info:
+            publishing.publish(build, tmp_path / "2017")
+        assert info.value.errno == 28 and build.exists() and not (tmp_path / "2017").exists()
+
+    def test_old_outputs_that_cannot_be_removed_do_not_fail_the_publication(self, folders, monkeypatch):
+        tmp_path, final, build = folders
+        removed = []
+
+        def rmtree(path, ignore_errors=False):
+            if not ignore_errors:
+                raise PermissionError(13, "Permission denied", str(path))
+            removed.append(path)
+
+        monkeypatch.setattr(publishing.shutil, "rmtree", rmtree)
+        publishing.publish(build, final)
+        assert (final / "report.html").read_text() == "new report"
+        assert [p.name.startswith(".2017.old-") for p in removed] == [True]
+
 
 class TestKeepFailed:
     def test_replaces_the_previous_failed_build(self, tmp_path):
