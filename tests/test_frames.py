@@ -6,6 +6,7 @@ from (or added to) a declaration fails a test."""
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 
 import pytest
@@ -315,3 +316,200 @@ class TestFrames:
             "46.15",
         )
         assert frame.groupby("share").size().to_dict() == {"categories": 9, "application_channels": 3, "answers": 6}
+
+
+def declared(report, identity_id: str):
+    (found,) = [i for i in report.format.identities if i.id == identity_id]
+    return found
+
+
+class TestIdentityRecords:
+    """How the sides of an identity are gathered: empty cells left out, the previous year's cells named as such,
+    a restriction to some columns or rows, a side with no reported cell not evaluated."""
+
+    def test_empty_cells_are_left_out_of_a_row(self, root):
+        report = load_report(root, "shanghai-office", 2019, previous=False)
+        records = {r["column"]: r for r in identity_records(report, declared(report, "I3_applicants_total"))}
+        new = records["“一、本年新收政府信息公开申请数量”行"]
+        assert new["lhs_expr"] == "自然人 821 + 商业企业 35 + 法律服务机构 2 + 其他 1 = 859"
+        assert new["rhs_expr"] == "总计 859" and new["where"] == "data/shanghai-office/2019/requests.csv 第2行"
+
+    def test_columns_without_any_reported_cell_are_not_evaluated(self, root):
+        report = load_report(root, "shanghai-office", 2019, previous=False)
+        columns = [r["column"] for r in identity_records(report, declared(report, "I1_carry_balance"))]
+        assert columns == ["自然人列", "商业企业列", "法律服务机构列", "其他列", "总计列"]
+
+    def test_the_previous_years_cells(self, root):
+        report = load_report(root, "pingtan", 2022)
+        records = identity_records(report, declared(report, "S1_carried_over_matches_last_year"))
+        total = next(r for r in records if r["column"] == "总计列")
+        assert total["lhs_expr"] == "二、上年结转政府信息公开申请数量 1"
+        assert total["rhs_expr"] == "上年四、结转下年度继续办理 1"
+        assert total["where"] == "data/pingtan/2022/requests.csv 第3行；data/pingtan/2021/requests.csv 第26行"
+
+    def test_without_the_previous_year_a_cross_year_identity_is_not_evaluated(self, root):
+        report = load_report(root, "pingtan", 2022, previous=False)
+        assert identity_records(report, declared(report, "S1_carried_over_matches_last_year")) == []
+
+    def test_a_side_with_more_terms_from_the_same_row(self, root):
+        """统计表: 历年累计 = 上年历年累计 + 本年 (``also``)."""
+        report = load_report(root, "pingtan", 2013)
+        records = identity_records(report, declared(report, "statistics_cumulative_roll_forward"))
+        first = records[0]
+        assert first["rhs_expr"].startswith("上年历年累计 ") and " + 本年 " in first["rhs_expr"]
+        assert len(records) == 15  # every row of the 统计表 that the 2012 table also has
+
+    def test_restricted_to_some_columns(self, root):
+        report = load_report(root, "pingtan", 2021, previous=False)
+        identity = declared(report, "I1_carry_balance").model_copy(update={"columns": ("total", "natural")})
+        assert [r["column"] for r in identity_records(report, identity)] == ["自然人列", "总计列"]
+
+    def test_restricted_to_some_rows(self, root):
+        report = load_report(root, "pingtan", 2021, previous=False)
+        identity = declared(report, "I3_applicants_total").model_copy(update={"rows": ("new",)})
+        assert [r["column"] for r in identity_records(report, identity)] == [f"“{NEW}”行"]
+
+    def test_where_names_a_file_outside_the_project_as_it_is(self, root, tmp_path):
+        from nianbao.frames import TermCell, _where
+
+        report = load_report(root, "dongyang", 2017, previous=False)
+        cells = [
+            TermCell("a", Decimal(1), tmp_path / "a.csv", 3),
+            TermCell("b", Decimal(1), root / "data/dongyang/2017/answers.csv", 2),
+            TermCell("c", Decimal(1), tmp_path / "a.csv", 2),
+        ]
+        assert _where(report, cells) == f"{tmp_path / 'a.csv'} 第2、3行；data/dongyang/2017/answers.csv 第2行"
+
+
+class TestStatementRecords:
+    def test_each_statistics_row_that_states_a_text_indicator(self, root):
+        report = load_report(root, "pingtan", 2012, previous=False)
+        records = identity_records(report, declared(report, "statistics_match_text"))
+        assert [r["rhs_expr"].split("”")[0] for r in records] == [
+            "正文“主动公开政府信息数",
+            "正文“政府网站公开数",
+            "正文“收到政府信息公开申请",
+            "正文“行政复议申请",
+        ]
+        assert all(re.search(r"statistics\.csv 第\d+行；data/pingtan/2012/\w+\.csv 第\d+行$", r["where"]) for r in records)
+
+    def test_the_stated_number_against_the_declared_column(self, root):
+        report = load_report(root, "pingtan", 2021, previous=False)
+        report.prose["overview"] = "全年受理政府信息公开申请70件。"
+        (record,) = identity_records(report, declared(report, "S4_text_applications_received"))
+        assert (record["lhs"], record["rhs"]) == (70.0, 70.0)  # 总计, not 自然人 64
+        assert record["lhs_expr"] == f"收到和处理政府信息公开申请情况“{NEW}”总计 70"
+
+    def test_no_chapter_no_record(self, root):
+        report = load_report(root, "pingtan", 2021, previous=False)
+        del report.prose["overview"]
+        assert identity_records(report, declared(report, "S4_text_applications_received")) == []
+
+    def test_an_empty_cell_is_not_compared(self, tmp_path):
+        project = copy_project(tmp_path / "project", reports=[("hongze", 2024)])
+        path = project / "data/hongze/2024/requests.csv"
+        rows = read_csv(path)
+        rows[1][-1] = ""
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+        report = load_report(project, "hongze", 2024, previous=False)
+        assert identity_records(report, declared(report, "S4_text_applications_received")) == []
+
+
+class TestEmptyFrames:
+    """A frame with no rows still has its columns and their types: the suites name them."""
+
+    def test_identities_frame_without_identities(self, root):
+        import dataclasses
+
+        from nianbao.frames import identities_frame
+
+        report = load_report(root, "dongyang", 2017, previous=False)
+        report = dataclasses.replace(report, format=report.format.model_copy(update={"identities": []}))
+        frame = identities_frame(report)
+        assert list(frame.columns) == ["identity", "column", "lhs", "rhs", "lhs_expr", "rhs_expr", "op", "where"]
+        assert len(frame) == 0 and str(frame["lhs"].dtype) == "float64"
+
+    def test_shares_frame_without_published_shares(self, root):
+        from nianbao.frames import shares_frame
+
+        frame = shares_frame(load_report(root, "pingtan", 2021, previous=False))
+        assert len(frame) == 0 and list(frame.columns) == [
+            "share",
+            "title",
+            "table",
+            "label",
+            "line",
+            "value",
+            "base",
+            "published",
+            "exact",
+            "at_printed",
+            "at_declared",
+            "precision",
+            "printed_decimals",
+            "file",
+        ]
+
+    def test_table_frame_of_a_table_without_rows(self, tmp_path):
+        from nianbao.frames import table_frame
+
+        project = copy_project(tmp_path / "project", reports=[("dongyang", 2017)])
+        (project / "data/dongyang/2017/appeals.csv").write_text("指标,本年\n", encoding="utf-8")
+        frame = table_frame(load_report(project, "dongyang", 2017), "appeals")
+        assert len(frame) == 0
+        assert list(frame.columns)[:5] == ["label", "row", "kind", "line", "variant"]
+        assert str(frame["year"].dtype) == "float64" and str(frame["variant"].dtype) == "object"
+
+    def test_a_column_of_empty_cells_is_a_number_column(self, root):
+        from nianbao.frames import table_frame
+
+        frame = table_frame(load_report(root, "shanghai-office", 2019, previous=False), "requests")
+        assert frame["research"].isna().all() and str(frame["research"].dtype) == "float64"
+
+    def test_variant_rows_carry_their_layout(self, root):
+        from nianbao.frames import table_frame
+
+        frame = table_frame(load_report(root, "hongze", 2024, previous=False), "requests")
+        assert frame[frame["row"] == "other_processing"]["variant"].tolist() == ["single"]
+        assert frame[frame["row"] == "granted"]["variant"].isna().all()
+
+
+class TestSharesFrameEdges:
+    @pytest.fixture
+    def dongyang_copy(self, tmp_path):
+        return copy_project(tmp_path / "project", reports=[("dongyang", 2017)])
+
+    def test_a_share_without_its_base(self, dongyang_copy):
+        from nianbao.frames import shares_frame
+
+        path = dongyang_copy / "data/dongyang/2017/applications.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace("收到政府信息公开申请,91,\n", ""), encoding="utf-8")
+        frame = shares_frame(load_report(dongyang_copy, "dongyang", 2017))
+        face = frame[frame["label"] == "当面申请"].to_dict(orient="records")[0]
+        assert (face["base"], face["exact"], face["at_printed"], face["at_declared"]) == ("—", "—", "—", "—")
+        assert face["published"] == "46.15"
+
+    def test_an_unprinted_share_is_skipped_not_the_rest(self, dongyang_copy):
+        from nianbao.frames import shares_frame
+
+        path = dongyang_copy / "data/dongyang/2017/proactive_categories.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace("法规文件类信息,1202,7.2", "法规文件类信息,1202,"))
+        frame = shares_frame(load_report(dongyang_copy, "dongyang", 2017))
+        assert frame.groupby("share").size().to_dict()["categories"] == 8
+
+    def test_a_printed_share_with_its_percent_sign(self, dongyang_copy):
+        from nianbao.frames import shares_frame
+
+        path = dongyang_copy / "data/dongyang/2017/answers.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace("同意公开,54,59.34", "同意公开,54,59.34 %"))
+        frame = shares_frame(load_report(dongyang_copy, "dongyang", 2017))
+        granted = frame[frame["label"] == "同意公开"].to_dict(orient="records")[0]
+        assert (granted["published"], granted["printed_decimals"], granted["at_printed"]) == ("59.34", 2, "59.34")
+
+    def test_an_unreadable_printed_share_is_kept_as_printed(self, dongyang_copy):
+        from nianbao.frames import shares_frame
+
+        path = dongyang_copy / "data/dongyang/2017/answers.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace("同意公开,54,59.34", "同意公开,54,约六成"))
+        frame = shares_frame(load_report(dongyang_copy, "dongyang", 2017))
+        assert frame[frame["label"] == "同意公开"]["published"].tolist() == ["约六成"]
