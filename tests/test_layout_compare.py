@@ -126,3 +126,15 @@ class TestBlocksHtml:
     def test_no_block_no_table(self, pingtan2021):
         report = load_report(pingtan2021, "pingtan", 2021)
         assert layout.blocks_html(report, "表九") == ""
+
+
+class TestGridHtmlWithoutRows:
+    def test_a_table_file_with_only_its_header_prints_the_headers(self, tmp_path):
+        from helpers import copy_project
+
+        project = copy_project(tmp_path / "project", reports=[("pingtan", 2021)])
+        path = project / "data/pingtan/2021/requests.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+        html = layout.grid_html(load_report(project, "pingtan", 2021), "requests")
+        assert re.search(r'<th rowspan="3">（本列数据的勾稽关系', html)  # the corner spans one label column
+        assert "row-label" not in html and '<th colspan="7">申请人情况</th>' in html
