@@ -68,6 +68,10 @@ class TestRunKeyNamesFiles:
         (project / "data/pingtan/2022/prose/other.md").unlink()
         assert run_key(project, "pingtan", 2022) != key
 
+    def test_a_file_moved_to_another_folder_changes_the_key(self, project, key):
+        (project / "data/pingtan/2022/prose/other.md").rename(project / "data/pingtan/2022/other.md")
+        assert run_key(project, "pingtan", 2022) != key
+
     def test_two_files_swapping_their_contents_change_the_key(self, project, key):
         prose = project / "data/pingtan/2022/prose"
         first, second = (prose / "other.md").read_bytes(), (prose / "problems.md").read_bytes()
