@@ -105,9 +105,12 @@ class TestParseCell:
 
 class TestReadTables:
     def test_missing_required_table(self, project):
-        (project / "data/dongyang/2017/applications.csv").unlink()
-        with pytest.raises(DataError, match="缺少数据文件"):
+        path = project / "data/dongyang/2017/applications.csv"
+        path.unlink()
+        with pytest.raises(DataError, match="缺少数据文件") as err:
             read_tables(project / "data/dongyang/2017", FMT)
+        assert err.value.path == path
+        assert err.value.expected == "表“收到政府信息公开申请”的 CSV（指标,本年,历年累计）"
 
     def test_optional_table_may_be_absent(self, project):
         (project / "data/dongyang/2017/responses.csv").unlink()
@@ -118,6 +121,15 @@ class TestReadTables:
         with pytest.raises(DataError) as err:
             read_tables(project / "data/dongyang/2017", FMT)
         assert "application.csv" in str(err.value) and "'applications.csv'" in str(err.value)
+        assert err.value.path == project / "data/dongyang/2017/application.csv"
+        assert ": 数据文件不属于格式声明中的任何表；应为 answers.csv / appeals.csv / " in err.value.message
+        assert err.value.expected.split(" / ")[:2] == ["answers.csv", "appeals.csv"]
+
+    def test_an_undeclared_file_unlike_any_table_gets_no_suggestion(self, project):
+        (project / "data/dongyang/2017/政府信息公开工作年度报告汇总数据.csv").write_text("指标,本年\n", encoding="utf-8")
+        with pytest.raises(DataError) as err:
+            read_tables(project / "data/dongyang/2017", FMT)
+        assert err.value.hint is None
 
 
 @pytest.fixture
@@ -189,3 +201,25 @@ class TestGroupRows:
         report = load_report(root, "shanghai-office", 2019, previous=False)
         assert report.value("requests", "refused", "research") is None
         assert report.num("requests", "refused", "research") == "—"
+
+
+class TestCellKind:
+    def test_a_text_row_is_text_whatever_its_column(self):
+        from nianbao.data import cell_kind
+        from nianbao.formats import Column
+
+        assert cell_kind("text", Column(id="amount", label="金额", kind="money")) == "text"
+        assert cell_kind("count", Column(id="amount", label="金额", kind="money")) == "money"
+        assert cell_kind("count", Column(id="year", label="本年")) == "count"
+
+
+class TestGroupRowCells:
+    def test_a_subtotal_row_as_the_tables_use_it(self, root):
+        from nianbao.report import load_report
+
+        report = load_report(root, "pingtan", 2021, previous=False)
+        refused = report.row("requests", "refused")
+        assert (refused.table, refused.label, refused.line, refused.row) == ("requests", "不予公开", 6, None)
+        total = refused.cells["total"]
+        assert (total.raw, total.text, total.value) == ("", "8", Decimal(8))
+        assert report.num("requests", "refused", "total") == "8"

@@ -82,10 +82,10 @@ class DataTable:
                 return row
         group = self.table.groups.get(row_id)
         if group is not None:
-            return self._group_row(row_id, group)
+            return self._group_row(group)
         return None
 
-    def _group_row(self, group_id: str, group) -> DataRow | None:
+    def _group_row(self, group) -> DataRow | None:
         """A subtotal row: per column, the sum of the group's reported cells (empty if none is reported)."""
         members = [r for r in self.rows if r.row is not None and r.row.id in group.rows]
         if not members:
