@@ -223,3 +223,109 @@ class TestGroupRowCells:
         total = refused.cells["total"]
         assert (total.raw, total.text, total.value) == ("", "8", Decimal(8))
         assert report.num("requests", "refused", "total") == "8"
+
+
+APPLICATIONS = FMT.tables["applications"]
+
+
+class TestReadTableMessages:
+    """Each malformed file gets one message naming the file, the line, the column and the value, and saying what
+    was expected (the catalogue of test_bad_input, in-process and word for word)."""
+
+    @pytest.mark.parametrize(
+        "text, message",
+        [
+            ("", "applications.csv: 文件为空；应为 表头 指标,本年,历年累计 和数据行"),
+            ("\n \n", "applications.csv: 文件为空；应为 表头 指标,本年,历年累计 和数据行"),
+            (
+                "指标,本年度\n当面申请,1\n",
+                "applications.csv, 第1行: 未知的列：'本年度'；应为 指标 / 本年 / 历年累计 / 公布占比\n  提示: 是否想写 '本年'？",
+            ),
+            (
+                "指标,完全无关的列名称\n当面申请,1\n",
+                "applications.csv, 第1行: 未知的列：'完全无关的列名称'；应为 指标 / 本年 / 历年累计 / 公布占比",
+            ),
+            ("指标,本年,本年\n当面申请,1,2\n", "applications.csv, 第1行: 表头有重复的列：'指标,本年,本年'"),
+            ("本年\n1\n", "applications.csv, 第1行: 缺少列：'指标'；应为 指标,本年,历年累计,公布占比"),
+            (
+                "指标,本年\n当面申请,1,2\n",
+                "applications.csv, 第2行: 该行有 3 个单元格，表头只有 2 列：'当面申请,1,2'；应为 指标,本年",
+            ),
+            ("指标,本年\n,1\n", "applications.csv, 第2行: 指标名称为空：',1'"),
+            (
+                "指标,本年\n当面申请,十二\n",
+                "applications.csv, 第2行, 列 本年: 不是数字：'十二'；应为 阿拉伯数字，例如 12（不带单位、不用汉字数字）\n"
+                "  提示: 未报告的数据请留空，不要填 N/A 或 —",
+            ),
+        ],
+        ids=[
+            "empty",
+            "blank-lines",
+            "unknown-column",
+            "unknown-column-far",
+            "duplicate-column",
+            "missing-column",
+            "extra-cells",
+            "empty-label",
+            "not-a-number",
+        ],
+    )
+    def test_message(self, tmp_path, text, message):
+        path = tmp_path / "applications.csv"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(DataError) as err:
+            read_table(path, APPLICATIONS, FMT)
+        assert str(err.value) == f"{tmp_path}/{message}"
+        assert err.value.path == path
+
+    def test_trailing_empty_cells_are_not_extra(self, tmp_path):
+        path = tmp_path / "applications.csv"
+        path.write_text("指标,本年\n当面申请,1,,\n", encoding="utf-8")
+        assert read_table(path, APPLICATIONS, FMT).rows[0].value() == Decimal(1)
+
+
+class TestEncodingsAndDelimiters:
+    @pytest.mark.parametrize("encoding, bom, name", [("utf-16-le", b"\xff\xfe", "UTF-16"), ("utf-16-be", b"\xfe\xff", "UTF-16")])
+    def test_unicode_text_from_excel(self, tmp_path, encoding, bom, name):
+        path = tmp_path / "applications.csv"
+        path.write_bytes(bom + "指标\t本年\n当面申请\t7\n".encode(encoding))
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.encoding == name and table.rows[0].value() == Decimal(7)
+        assert table.notes == ["applications.csv 以 UTF-16 编码读取", "applications.csv 以制表符分隔读取"]
+
+    def test_utf8_with_and_without_bom(self, tmp_path):
+        path = tmp_path / "applications.csv"
+        path.write_bytes("指标,本年\n当面申请,7\n".encode())
+        assert read_table(path, APPLICATIONS, FMT).encoding == "UTF-8"
+        path.write_bytes("指标,本年\n当面申请,7\n".encode("utf-8-sig"))
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.encoding == "UTF-8 with BOM" and table.notes == ["applications.csv 以 UTF-8 with BOM 编码读取"]
+
+    def test_gbk(self, tmp_path):
+        path = tmp_path / "applications.csv"
+        path.write_bytes("指标,本年\n当面申请,7\n".encode("gbk"))
+        assert read_table(path, APPLICATIONS, FMT).encoding == "GB18030/GBK"
+
+    def test_neither_utf8_nor_gbk(self, tmp_path):
+        from nianbao.data import decode
+
+        path = tmp_path / "applications.csv"
+        path.write_bytes(b"\x81\x20\xff\xff")
+        with pytest.raises(DataError) as err:
+            decode(path)
+        assert str(err.value) == (f"{path}: 文件既不是 UTF-8 也不是 GBK/GB18030 编码\n  提示: 在 Excel/WPS 中另存为“CSV UTF-8”")
+
+    @pytest.mark.parametrize(
+        "text, delimiter",
+        [
+            ("指标,本年\n当面申请;7\n", ","),
+            ("\ufeff指标;本年\n当面申请;7\n", ";"),
+            ("指标\t本年\n当面,申请\t7\n", "\t"),
+            ("指标;本年\n当面申请;7\n其他,申请;1\n", ";"),
+            ("指标\n当面申请\n", ","),
+        ],
+    )
+    def test_the_header_decides_the_delimiter(self, text, delimiter):
+        from nianbao.data import _delimiter
+
+        assert _delimiter(text) == delimiter
