@@ -22,8 +22,8 @@ def _failed(result, check):
 
 
 @pytest.fixture(scope="module")
-def result(dongyang):
-    return validate(dongyang)
+def result(root):
+    return validate(load_report(root, "dongyang", 2017))
 
 
 class TestValidateDongyang:
