@@ -9,7 +9,6 @@ import subprocess
 
 import pytest
 
-from helpers import copy_project
 from test_e2e import nianbao, text_of
 
 pytestmark = pytest.mark.e2e
@@ -28,9 +27,16 @@ def _html(outputs, body, year):
 class Test2021Format:
     def test_sections_charts_and_official_tables(self, outputs):
         out = outputs / "hongze/2024"
-        for name in ("sections/11_tables_proactive.html", "sections/21_tables_applications.html",
-                     "sections/31_tables_appeals.html", "sections/90_trend.html",
-                     "charts/applicants.png", "charts/outcomes.png", "charts/trend.png", "report.pdf"):
+        for name in (
+            "sections/11_tables_proactive.html",
+            "sections/21_tables_applications.html",
+            "sections/31_tables_appeals.html",
+            "sections/90_trend.html",
+            "charts/applicants.png",
+            "charts/outcomes.png",
+            "charts/trend.png",
+            "report.pdf",
+        ):
             assert (out / name).is_file(), name
         html = _html(outputs, "hongze", 2024)
         assert '<th colspan="7">申请人情况</th>' in html and '<th colspan="10">行政诉讼</th>' in html
@@ -74,23 +80,11 @@ class TestOldFormatWithStatistics:
         assert "其他需要报告的事项" not in text
 
 
-class TestFailingReport:
-    def test_hongze_2023_fails_with_table_rows_columns_and_numbers(self, root, tmp_path):
-        result = nianbao("run", "hongze", 2023, "--root", root, "--outputs", tmp_path, cwd=root)
-        assert result.returncode == 1
-        assert "表四各栏" in result.stderr and "“行政复议”行" in result.stderr
-        assert "结果维持 10 + 结果纠正 1" in result.stderr and "≠ 总计 0" in result.stderr
-        assert "reviews_litigation.csv 第2行" in result.stderr
-        failed = tmp_path / "hongze/2023.failed"
-        assert "表四各栏" in (failed / "sections/00_validation.html").read_text(encoding="utf-8")
-        assert not (tmp_path / "hongze/2023").exists()
-
-
 class TestRunAll:
     def test_a_failing_report_does_not_stop_the_others_and_the_summary_lists_each(self, corpus_run):
         outputs, result = corpus_run
         assert result.returncode == 1
-        summary = result.stdout[result.stdout.index("汇总"):]
+        summary = result.stdout[result.stdout.index("汇总") :]
         assert "dongyang 2017: 已生成" in summary and "共 19 个报告" in summary
         assert "hongze 2023: 未通过校验" in summary and "表四各栏" in summary
         assert "pingtan 2020: 未通过校验" in summary
@@ -99,31 +93,38 @@ class TestRunAll:
 
 
 class TestIncrementalRuns:
-    def test_unchanged_inputs_are_not_run_again_until_something_changes(self, tmp_path):
-        project = copy_project(tmp_path / "project")
-        out = tmp_path / "out"
-        args = ("run", "hongze", 2024, "--root", project, "--outputs", out)
-        first = nianbao(*args, cwd=project)
-        assert first.returncode == 0, first.stderr
-        manifest = json.loads((out / "hongze/2024/manifest.json").read_text(encoding="utf-8"))
+    """On the corpus as `run --all` rendered it (conftest.corpus_run); in file order: nothing changed, then a failed
+    report, then a change to a previous year."""
+
+    def test_an_unchanged_corpus_runs_nothing(self, corpus_run):
+        outputs, _ = corpus_run
+        project = outputs.parent
+        again = nianbao("run", "--all", "--root", project, "--outputs", outputs, cwd=project)
+        assert again.returncode == 1  # the two reports that fail their checks fail again
+        assert "执行" not in again.stdout and again.stdout.count("输入未变，沿用") == 17
+        manifest = json.loads((outputs / "hongze/2024/manifest.json").read_text(encoding="utf-8"))
         assert len(manifest["run_key"]) == 64
-        pdf = (out / "hongze/2024/report.pdf").read_bytes()
 
+    def test_a_failed_report_fails_again_without_running_and_runs_with_force(self, corpus_run):
+        outputs, _ = corpus_run
+        project = outputs.parent
+        args = ("run", "hongze", 2023, "--root", project, "--outputs", outputs)
         again = nianbao(*args, cwd=project)
-        assert again.returncode == 0 and "输入未变" in again.stdout and "执行" not in again.stdout
-        assert (out / "hongze/2024/report.pdf").read_bytes() == pdf
-
+        assert again.returncode == 1 and "执行" not in again.stdout
+        assert "输入未变" in again.stderr and "结果维持 10 + 结果纠正 1" in again.stderr
         forced = nianbao(*args, "--force", cwd=project)
-        assert forced.returncode == 0 and "执行 00_validation.ipynb" in forced.stdout
+        assert forced.returncode == 1 and "执行 00_validation.ipynb" in forced.stdout
+        assert "表四各栏" in forced.stderr and "“行政复议”行" in forced.stderr
+        assert "结果维持 10 + 结果纠正 1" in forced.stderr and "≠ 总计 0" in forced.stderr
+        assert "reviews_litigation.csv 第2行" in forced.stderr
+        failed = outputs / "hongze/2023.failed"
+        assert "表四各栏" in (failed / "sections/00_validation.html").read_text(encoding="utf-8")
+        assert not (outputs / "hongze/2023").exists()
 
+    def test_a_change_to_the_previous_year_runs_the_report_again(self, corpus_run):
+        outputs, _ = corpus_run
+        project = outputs.parent
         previous = project / "data/hongze/2023/requests.csv"  # the year before: year-on-year, S1
         previous.write_text(previous.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        changed = nianbao(*args, cwd=project)
+        changed = nianbao("run", "hongze", 2024, "--root", project, "--outputs", outputs, cwd=project)
         assert changed.returncode == 0 and "执行 00_validation.ipynb" in changed.stdout
-
-    def test_a_failed_report_fails_again_without_running_while_unchanged(self, root, tmp_path):
-        args = ("run", "hongze", 2023, "--root", root, "--outputs", tmp_path)
-        assert nianbao(*args, cwd=root).returncode == 1
-        again = nianbao(*args, cwd=root)
-        assert again.returncode == 1
-        assert "输入未变" in again.stderr and "结果维持 10 + 结果纠正 1" in again.stderr
