@@ -101,7 +101,9 @@ class TestIncrementalRuns:
         project = outputs.parent
         again = nianbao("run", "--all", "--root", project, "--outputs", outputs, cwd=project)
         assert again.returncode == 1  # the two reports that fail their checks fail again
-        assert "执行" not in again.stdout and again.stdout.count("输入未变，沿用") == 17
+        assert not re.search(r"\] 执行 ", again.stdout)
+        assert len(re.findall(r"\] 输入未变，沿用 ", again.stdout)) == 17
+        assert len(re.findall(r"\] 输入未变，上次未通过校验", again.stdout)) == 2
         manifest = json.loads((outputs / "hongze/2024/manifest.json").read_text(encoding="utf-8"))
         assert len(manifest["run_key"]) == 64
 
@@ -110,7 +112,7 @@ class TestIncrementalRuns:
         project = outputs.parent
         args = ("run", "hongze", 2023, "--root", project, "--outputs", outputs)
         again = nianbao(*args, cwd=project)
-        assert again.returncode == 1 and "执行" not in again.stdout
+        assert again.returncode == 1 and not re.search(r"\] 执行 ", again.stdout)
         assert "输入未变" in again.stderr and "结果维持 10 + 结果纠正 1" in again.stderr
         forced = nianbao(*args, "--force", cwd=project)
         assert forced.returncode == 1 and "执行 00_validation.ipynb" in forced.stdout
