@@ -44,6 +44,18 @@ def dongyang(root):
     return load_report(root, "dongyang", 2017)
 
 
+@pytest.fixture
+def dongyang_copy(tmp_path) -> Path:
+    """A copy of 东阳 2017 alone, safe to edit."""
+    return copy_project(tmp_path / "project", reports=[("dongyang", 2017)])
+
+
+@pytest.fixture
+def pingtan2021(tmp_path) -> Path:
+    """A copy of 平潭 2021 alone (2021 format, （六） in three rows), safe to edit."""
+    return copy_project(tmp_path / "project", reports=[("pingtan", 2021)])
+
+
 @pytest.fixture(scope="session")
 def corpus_run(tmp_path_factory):
     """Every corpus report rendered once by ``nianbao run --all`` in a copy of the corpus: (outputs, the run)."""

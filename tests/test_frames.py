@@ -70,11 +70,6 @@ def broken(project, body: str, year: int, identity: str) -> list[str]:
 
 
 @pytest.fixture
-def pingtan2021(tmp_path):
-    return copy_project(tmp_path / "project", reports=[("pingtan", 2021)])
-
-
-@pytest.fixture
 def pingtan2021_requests(pingtan2021):
     return pingtan2021 / "data/pingtan/2021/requests.csv"
 
@@ -475,10 +470,6 @@ class TestEmptyFrames:
 
 
 class TestSharesFrameEdges:
-    @pytest.fixture
-    def dongyang_copy(self, tmp_path):
-        return copy_project(tmp_path / "project", reports=[("dongyang", 2017)])
-
     def test_a_share_without_its_base(self, dongyang_copy):
         from nianbao.frames import shares_frame
 

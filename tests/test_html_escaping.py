@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import copy_project, edit_csv
+from helpers import edit_csv
 from nianbao import layout, notebook
 from nianbao.report import load_report
 from nianbao.validate import Check, Validation
@@ -30,11 +30,6 @@ def captured(monkeypatch):
     pages: list[str] = []
     monkeypatch.setattr(notebook, "_html", pages.append)
     return pages
-
-
-@pytest.fixture
-def dongyang_copy(tmp_path):
-    return copy_project(tmp_path / "project", reports=[("dongyang", 2017)])
 
 
 class TestLayout:

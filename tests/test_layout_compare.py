@@ -103,12 +103,6 @@ class TestTrend:
 class TestBlocksHtml:
     """表二's blocks: a row the report lacks is left out (the rows after it stay), an empty cell gets the note."""
 
-    @pytest.fixture
-    def pingtan2021(self, tmp_path):
-        from helpers import copy_project
-
-        return copy_project(tmp_path / "project", reports=[("pingtan", 2021)])
-
     def test_a_missing_row_leaves_the_others(self, pingtan2021):
         path = pingtan2021 / "data/pingtan/2021/regulations.csv"
         path.write_text(path.read_text(encoding="utf-8").replace("规章,0,0,0\n", ""), encoding="utf-8")

@@ -27,6 +27,7 @@ SEP = " | "
 EMPTY = "（空白）"
 _BLOCKS = ("h1", "h2", "h3", "h4", "p", "li", "table", "img")
 _SPACE = re.compile(r"\s+")
+_PARAGRAPH_KINDS = {"narrative": "叙述", "table-note": "表注", "no-data": "无数据"}  # by the paragraph's class
 
 
 def _text(node: Tag) -> str:
@@ -147,15 +148,14 @@ def html_facts(html: str) -> list[str]:
             subheading = text
             facts.append(SEP.join(("小标题", text)))
         else:
-            kind = {"narrative": "叙述", "table-note": "表注", "no-data": "无数据"}
             classes = node.get("class") or []
-            tag = next((kind[c] for c in classes if c in kind), "文字" if node.name == "p" else "条目")
+            tag = next((_PARAGRAPH_KINDS[c] for c in classes if c in _PARAGRAPH_KINDS), "文字" if node.name == "p" else "条目")
             facts.append(SEP.join((tag, text)))
     return facts
 
 
 def validation_facts(validation: dict) -> list[str]:
-    """Every check with its severity, its verdict, how many rows it evaluated and its details."""
+    """The counts, then every check with its severity, its verdict (不适用 when it evaluated nothing) and its details."""
     counts = validation["counts"]
     facts = [SEP.join(("校验汇总", *(f"{k}={v}" for k, v in counts.items())))]
     for check in validation["checks"]:
