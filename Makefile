@@ -20,7 +20,7 @@ test-fast: setup         ## the tests that run no notebook, no Great Expectation
 	$(BIN)/python -m pytest -m "not e2e and not slow" -q
 
 golden: setup            ## re-render the corpus and rewrite tests/golden/*.facts; read the diff before committing
-	$(BIN)/python -m pytest tests/test_golden.py -k "test_rendered_report_states_its_golden_facts or test_table_markup_is_the_snapshot" --golden-update -q
+	$(BIN)/python -m pytest tests/e2e/test_golden.py -k "test_rendered_report_states_its_golden_facts or test_table_markup_is_the_snapshot" --golden-update -q
 	@git diff --stat -- tests/golden
 
 mutate: setup            ## mutation testing of the core modules with the fast tests (about an hour on 2 cores; not in CI)

@@ -103,7 +103,7 @@ def fresh_project(parent: Path) -> Path:
 def baseline_commands(project: Path, out: Path) -> list[list[str]]:
     """papermill then nbconvert for each notebook of each report's era, as a Makefile would."""
     sys.path.insert(0, str(ROOT / "src"))
-    from nianbao.params import available_reports, load_params
+    from nianbao.inputs.params import available_reports, load_params
 
     commands = []
     for body, year in available_reports(project):

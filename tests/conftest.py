@@ -39,7 +39,7 @@ def project(tmp_path) -> Path:
 def dongyang(root):
     """东阳 2017, loaded for each test: fixtures that run the package's code are not cached across tests, so that
     every test that relies on that code runs it (mutation testing reruns the tests that call a function)."""
-    from nianbao.report import load_report
+    from nianbao.inputs.report import load_report
 
     return load_report(root, "dongyang", 2017)
 

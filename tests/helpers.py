@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html as htmllib
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,3 +113,16 @@ def published_files(text: str) -> dict[str, list[list[str]]]:
                 [label, *values[5 * i : 5 * i + 5]] for i, label in enumerate(TABLE4_BLOCKS)
             ]
     return files
+
+
+def nianbao(*args, cwd):
+    """``nianbao ARGS`` in a subprocess, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+
+
+def text_of(html: str) -> str:
+    """The text of an HTML page, without its styles and tags."""
+    html = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
+    return htmllib.unescape(re.sub(r"<[^>]+>", " ", html))

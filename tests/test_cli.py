@@ -8,6 +8,7 @@ from nianbao.cli import main
 
 pytestmark = pytest.mark.slow  # the command line: Great Expectations runs
 
+
 def _invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from helpers import ROOT
-from nianbao.execute import parameters_of
 from nianbao.formats import ERAS, load_format
+from nianbao.run.kernel import parameters_of
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PARAMETERS = {"body", "year", "root", "output_dir"}
@@ -33,7 +33,7 @@ class TestNotebook:
 
     def test_code_only_calls_the_package(self, path):
         allowed = re.compile(
-            r"^(from nianbao\.notebook import open_report|session = open_report\(.*\)|session\.\w+\(.*\)|"
+            r"^(from nianbao\.present import open_report|session = open_report\(.*\)|session\.\w+\(.*\)|"
             r"result = session\.validate\(\)|(body|year|root|output_dir) = .*|)$"
         )
         for cell in _cells(path):

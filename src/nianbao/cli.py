@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .exceptions import NianbaoError, os_error_message
+from nianbao.errors import NianbaoError, os_error_message
 
 STATUS_ZH = {"rendered": "已生成", "failed validation": "未通过校验", "error": "出错"}
 
@@ -67,7 +67,10 @@ def main() -> None:
 )
 @click.option("--force", is_flag=True, help="Run even when the inputs did not change since the last run.")
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
     help="With --all: reports run at the same time (default: the number of cores).",
 )
 @ROOT_OPTION
@@ -75,7 +78,7 @@ def run(body, year, run_all_reports, outputs, force, jobs, root) -> None:
     """Validate and render one report (BODY YEAR), or every report with --all.
 
     A report whose inputs did not change since its last run is not run again (--force to run it anyway)."""
-    from .pipeline import run_all, run_report
+    from nianbao.run.pipeline import run_all, run_report
 
     if run_all_reports == bool(body):
         raise click.UsageError("give either BODY YEAR or --all")
@@ -83,13 +86,11 @@ def run(body, year, run_all_reports, outputs, force, jobs, root) -> None:
         raise click.UsageError("missing YEAR")
     with _reported_errors():
         if run_all_reports:
-            from .params import available_reports
-            from .progress import progress_for
+            from nianbao.inputs.params import available_reports
+            from nianbao.run.progress import progress_for
 
             with progress_for(available_reports(root), click.echo) as progress:
-                results = run_all(
-                    root, outputs=outputs, log=progress.log, stage=progress.stage, jobs=jobs, force=force
-                )
+                results = run_all(root, outputs=outputs, log=progress.log, stage=progress.stage, jobs=jobs, force=force)
             _summary(results)
             sys.exit(1 if any(r.status != "rendered" for r in results) else 0)
         run_report(root, body, year, outputs=outputs, log=click.echo, force=force)
@@ -107,7 +108,8 @@ def _summary(results) -> None:
     counts = {status: sum(r.status == status for r in results) for status in STATUS_ZH}
     unchanged = sum(r.unchanged for r in results)
     click.echo(
-        f"共 {len(results)} 个报告: " + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in counts.items())
+        f"共 {len(results)} 个报告: "
+        + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in counts.items())
         + (f"（其中 {unchanged} 个输入未变，未重新运行）" if unchanged else "")
     )
 
@@ -118,8 +120,8 @@ def _summary(results) -> None:
 @ROOT_OPTION
 def validate(body, year, root) -> None:
     """Run the expectation suites on one report's data, without rendering."""
-    from .report import load_report
-    from .validate import validate as run_validation
+    from nianbao.checks.validate import validate as run_validation
+    from nianbao.inputs.report import load_report
 
     with _reported_errors():
         report = load_report(root, body, year)
@@ -137,7 +139,7 @@ def validate(body, year, root) -> None:
 @ROOT_OPTION
 def list_reports(root) -> None:
     """List the bodies and years that have params."""
-    from .params import available_reports
+    from nianbao.inputs.params import available_reports
 
     for body, year in available_reports(root):
         click.echo(f"{body} {year}")
@@ -148,8 +150,8 @@ def list_reports(root) -> None:
 @ROOT_OPTION
 def expectations(write, root) -> None:
     """Check (or with --write regenerate) the expectation suites against the format declarations."""
-    from .expectations import stale_suites, write_suites
-    from .formats import ERAS, load_format
+    from nianbao.checks.suites import stale_suites, write_suites
+    from nianbao.formats import ERAS, load_format
 
     stale_total = []
     for era in ERAS:
@@ -177,8 +179,8 @@ def expectations(write, root) -> None:
 @ROOT_OPTION
 def import_report(text, body, year, era, issuer, scope, root) -> None:
     """Create data/BODY/YEAR/ and params/BODY/YEAR.yaml from a published report's text with pipe tables."""
-    from .formats import load_format
-    from .importer import import_text, write_imported, write_params
+    from nianbao.formats import load_format
+    from nianbao.inputs.importer import import_text, write_imported, write_params
 
     with _reported_errors():
         imported = import_text(text, load_format(era))

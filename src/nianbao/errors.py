@@ -1,0 +1,147 @@
+"""Typed errors. Each carries what failed, so that the CLI can print a message a user can act on.
+
+Exit codes used by the CLI:
+    0  success
+    1  critical validation failure (the data break an identity of the format)
+    2  usage or input error (params, data files, missing font, unknown body or year)
+    3  execution error (a notebook cell raised, the kernel died or timed out, rendering failed)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+from nianbao.paths import display_path
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``word``, if any is close enough to be a plausible typo."""
+    matches = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.5)
+    return matches[0] if matches else None
+
+
+def os_error_message(exc: OSError) -> str:
+    """A file that could not be read or written (permissions, disk full), in words."""
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"无法读写文件{where}（{exc.strerror or exc}）；上一次成功生成的报告保持不变。"
+
+
+class NianbaoError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message}\n  提示: {self.hint}"
+        return self.message
+
+
+class InputError(NianbaoError):
+    """A file the user edits (params, data, prose) is missing or malformed.
+
+    ``path``, ``line``, ``column`` and ``value`` locate the problem; ``expected`` says what would be valid.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        column: str | int | None = None,
+        value: object = None,
+        expected: str | None = None,
+        hint: str | None = None,
+    ):
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.column = column
+        self.value = value
+        self.expected = expected
+        where = []
+        if self.path is not None:
+            where.append(display_path(self.path))
+        if line is not None:
+            where.append(f"第{line}行")
+        if column is not None:
+            where.append(f"列 {column!s}")
+        text = message
+        if value is not None:
+            text += f"：{value!r}"
+        if expected:
+            text += f"；应为 {expected}"
+        if where:
+            text = f"{', '.join(where)}: {text}"
+        super().__init__(text, hint=hint)
+
+
+class ParamsError(InputError):
+    """The params file of a report is missing, is not valid YAML, or has an unknown, missing or mistyped key."""
+
+
+class DataError(InputError):
+    """A data file of a report is missing or cannot be read as the format declares."""
+
+
+class TextImportError(InputError):
+    """A published report's text cannot be split into the tables its format declares."""
+
+
+class DeclarationError(NianbaoError):
+    """A format declaration shipped with the package is inconsistent (a bug in the declaration, not user input)."""
+
+
+class ReportNotFound(NianbaoError):
+    """No params exist for the requested body or year."""
+
+
+class FontMissingError(NianbaoError):
+    """No CJK font is installed, so charts and the PDF would show boxes instead of Chinese text."""
+
+
+class ValidationFailed(NianbaoError):
+    """The data break at least one critical check; ``findings`` lists every failed check, not only the first."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, findings: list | None = None, *, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.findings = findings or []
+
+
+class ExecutionError(NianbaoError):
+    """A notebook could not be executed or rendered. ``notebook`` and ``cell`` locate the failure."""
+
+    exit_code = 3
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        notebook: str | None = None,
+        cell: int | None = None,
+        kept: Path | None = None,
+        hint: str | None = None,
+    ):
+        self.detail = message
+        self.notebook = notebook
+        self.cell = cell
+        self.kept = kept
+        text = message
+        if notebook:
+            text = f"{notebook}" + (f" 单元格 In [{cell}]" if cell is not None else "") + f": {message}"
+        if kept:
+            text += f"\n  已保留执行到出错处的笔记本: {display_path(kept)}"
+        super().__init__(text, hint=hint)
+
+
+class RunLocked(NianbaoError):
+    """Another run of the same report holds the lock."""

@@ -1,0 +1,366 @@
+"""The declaration of a report format as typed, frozen models: tables and their rows and columns, shares,
+identities, chapters, notebooks, charts and narratives. ``loader`` reads them from ``declarations/``."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from nianbao.paths import DECLARATIONS_DIR
+
+VALIDATION_CHAPTER = "validation"  # rendered by the first notebook, which shows the expectation suites' result
+
+Era = Literal["old-free-text", "2019", "2021-standard"]
+ERAS: tuple[str, ...] = ("old-free-text", "2019", "2021-standard")
+Kind = Literal["count", "money", "signed", "text"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_NUMBERING = re.compile(r"^(其中[:：])?(\([0-9一二三四五六七八九十]+\)|[0-9一二三四五六七八九十]+[、.])?")
+
+
+def normalize_label(label: str) -> str:
+    """The form of a label used for matching: NFKC, no spaces, no leading "其中：" or item numbering ("1、")."""
+    text = unicodedata.normalize("NFKC", str(label)).strip()
+    text = re.sub(r"\s+", "", text)
+    stripped = _NUMBERING.sub("", text, count=1)
+    return stripped or text
+
+
+class Column(_Model):
+    id: str
+    label: str
+    optional: bool = False
+    kind: Kind | None = None  # None: the row's kind decides
+    group: tuple[str, ...] = ()  # merged header cells above this column, outermost first
+    aliases: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+class Row(_Model):
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    kind: Kind = "count"
+    short: str | None = None  # how sentences and charts name the row when its label is long
+    parents: tuple[str, ...] = ()  # merged label cells left of this row in the official table, outermost first
+    unit: str | None = None  # when the rows of a table differ (a statistics table); else the table's unit
+    same_as: str | None = None  # ``table.row`` of the same indicator elsewhere in the format
+    variant: str | None = None  # rows of one variant exclude the rows of another (e.g. （六） in one or three rows)
+
+    def names(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+class Group(_Model):
+    """A subtotal that is not a cell of the table (e.g. 不予公开 = its eight sub-rows)."""
+
+    label: str
+    rows: tuple[str, ...]
+
+
+class Table(_Model):
+    id: str = ""
+    title: str
+    unit: str
+    rows: tuple[Row, ...] = ()
+    columns: tuple[Column, ...] = ()  # empty: the format's columns
+    free_rows: bool = False
+    complete: bool = False  # every declared cell is expected: an empty cell is reported
+    plausible_max: int | None = Field(default=None, gt=0)
+    official: str | None = None  # the official table this block belongs to (blocks are rendered stacked)
+    caption: str | None = None  # the block's caption row in the official table
+    layout: Literal["list", "blocks", "grid", "transposed"] = "list"  # how the report shows it (see layout.py)
+    groups: dict[str, Group] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _rows_or_free(self) -> Table:
+        if not self.rows and not self.free_rows:
+            raise ValueError(f"table {self.id!r} declares no rows and is not free_rows")
+        ids = [r.id for r in self.rows]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"table {self.id!r} has duplicate row ids")
+        for group_id, group in self.groups.items():
+            if group_id in ids or set(group.rows) - set(ids):
+                raise ValueError(f"table {self.id!r}: group {group_id!r} clashes with a row id or names unknown rows")
+        return self
+
+    @property
+    def file(self) -> str:
+        return f"{self.id}.csv"
+
+    def row(self, row_id: str) -> Row:
+        for row in self.rows:
+            if row.id == row_id:
+                return row
+        raise KeyError(row_id)
+
+    @functools.cached_property
+    def label_index(self) -> dict[str, Row]:
+        """Normalized label or alias -> row (built once per table)."""
+        index: dict[str, Row] = {}
+        for row in self.rows:
+            for name in row.names():
+                index[normalize_label(name)] = row
+        return index
+
+    def match(self, label: str) -> Row | None:
+        return self.label_index.get(normalize_label(label))
+
+    def column(self, column_id: str) -> Column:
+        for column in self.columns:
+            if column.id == column_id:
+                return column
+        raise KeyError(column_id)
+
+    def variants(self) -> dict[str, list[Row]]:
+        found: dict[str, list[Row]] = {}
+        for row in self.rows:
+            if row.variant:
+                found.setdefault(row.variant, []).append(row)
+        return found
+
+
+class CellRef(_Model):
+    """``table.row`` or ``table.row.column`` written as one string in declarations and params."""
+
+    table: str
+    row: str
+    column: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> CellRef:
+        parts = str(text).split(".")
+        if len(parts) not in (2, 3) or not all(parts):
+            raise ValueError(f"{text!r} is not of the form table.row or table.row.column")
+        return cls(table=parts[0], row=parts[1], column=parts[2] if len(parts) == 3 else None)
+
+    def __str__(self) -> str:
+        return ".".join(p for p in (self.table, self.row, self.column) if p)
+
+
+class ShareSpec(_Model):
+    """Parts over a base. The parts are ``rows`` of ``column`` (default: the table's first column), or, when
+    ``row`` is given, the ``columns`` of that row (e.g. applicant types of the applications received)."""
+
+    id: str = ""
+    title: str
+    table: str
+    rows: tuple[str, ...] | None = None  # None: every row of the table (free-row tables)
+    column: str | None = None
+    row: str | None = None
+    columns: tuple[str, ...] = ()
+    base: str
+    precision: int = Field(ge=0, le=6)
+    trailing_zeros: Literal["keep", "drop"] = "keep"
+
+    @property
+    def base_ref(self) -> CellRef:
+        return CellRef.parse(self.base)
+
+
+class Terms(_Model):
+    """Cells summed on one side of an identity.
+
+    Checked along columns (the default), a side is the ``rows`` of ``table`` in the column being checked; checked
+    along rows, it is the ``columns`` of ``table`` in the row being checked. ``previous`` takes the cells from the
+    same body's report of the year before. ``also`` adds more terms to the same side."""
+
+    table: str | None = None
+    rows: tuple[str, ...] | Literal["all"] = ()
+    columns: tuple[str, ...] = ()
+    previous: bool = False
+    share_base: str | None = None
+    fallback: Terms | None = None
+    also: tuple[Terms, ...] = ()
+
+
+class Identity(_Model):
+    """``lhs op rhs``, checked for every column of the table (``along: column``, optionally only ``columns``),
+    for every row (``along: row``, optionally only ``rows``), with ``along: same_as`` for every row of
+    ``lhs.table`` that declares the same indicator elsewhere (``Row.same_as``), or, with ``along: text``, for
+    every statement of the prose ``chapter`` that ``pattern`` finds (its group ``n`` is the stated number, the
+    right-hand side; ``lhs`` names the cell it states)."""
+
+    id: str
+    description: str
+    severity: Literal["critical", "warning", "info"]
+    lhs: Terms
+    op: Literal["==", "<="] = "=="
+    rhs: Terms | None = None
+    each: bool = False
+    along: Literal["column", "row", "same_as", "text"] = "column"
+    columns: tuple[str, ...] = ()
+    rows: tuple[str, ...] = ()
+    chapter: str | None = None
+    pattern: str | None = None
+
+    @model_validator(mode="after")
+    def _text_statement(self) -> Identity:
+        if (self.along == "text") != (self.pattern is not None and self.chapter is not None):
+            raise ValueError(f"identity {self.id}: along: text needs a chapter and a pattern, and only it has them")
+        if self.pattern is not None:
+            try:
+                if "n" not in re.compile(self.pattern).groupindex:
+                    raise ValueError(f"identity {self.id}: the pattern has no group (?P<n>…) for the stated number")
+            except re.error as exc:
+                raise ValueError(f"identity {self.id}: invalid pattern: {exc}") from None
+        return self
+
+
+class Chapter(_Model):
+    id: str
+    heading: str | None = None  # None: untitled (the opening paragraph of a report)
+    source: Literal["prose", "notebook"]
+    number: str | None = None
+    file: str | None = None
+    optional: bool = False
+    requires: str | None = None  # a notebook chapter shown only when the report has this table
+    min_years: int | None = None  # shown only when the body has at least this many reports up to this year
+
+    def title(self, heading: str | None = None) -> str:
+        """The printed heading; a heading given with its own number ("三、…") is used as it is."""
+        text = heading or self.heading or ""
+        if _NUMBERED_HEADING.match(text):
+            return text
+        return f"{self.number}、{text}" if self.number else text
+
+
+_NUMBERED_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+class NotebookSpec(_Model):
+    file: str
+    chapters: tuple[str, ...]
+
+    @property
+    def stem(self) -> str:
+        return Path(self.file).stem
+
+
+class ChartSpec(_Model):
+    share: str
+    title: str
+
+
+class Format(_Model):
+    era: Era
+    name: str
+    label_column: str
+    share_column: str
+    columns: tuple[Column, ...] = ()  # value columns of the tables that declare none
+    tables: dict[str, Table]
+    shares: dict[str, ShareSpec]
+    identities: tuple[Identity, ...]
+    chapters: tuple[Chapter, ...]
+    notebooks: tuple[NotebookSpec, ...]
+    charts: dict[str, ChartSpec]
+    narratives: dict[str, str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_ids(cls, data: dict) -> dict:
+        for key in ("tables", "shares"):
+            for item_id, item in (data.get(key) or {}).items():
+                if isinstance(item, dict):
+                    item.setdefault("id", item_id)
+        for table in (data.get("tables") or {}).values():
+            if isinstance(table, dict) and not table.get("columns"):
+                table["columns"] = data.get("columns") or ()
+        return data
+
+    @model_validator(mode="after")
+    def _references(self) -> Format:
+        problems = []
+
+        def check_ref(where: str, table: str, rows=(), columns=()):
+            if table not in self.tables:
+                problems.append(f"{where}: unknown table {table!r}")
+                return
+            declared = {r.id for r in self.tables[table].rows} | set(self.tables[table].groups)
+            for row in rows:
+                if row not in declared:
+                    problems.append(f"{where}: unknown row {table}.{row}")
+            declared_columns = {c.id for c in self.tables[table].columns}
+            for column in columns:
+                if column not in declared_columns:
+                    problems.append(f"{where}: unknown column {table}.{column}")
+
+        for table in self.tables.values():
+            if not table.columns:
+                problems.append(f"table {table.id}: no value columns (declare them on the table or the format)")
+            for row in table.rows:
+                if row.same_as:
+                    ref = CellRef.parse(row.same_as)
+                    check_ref(f"row {table.id}.{row.id} same_as", ref.table, [ref.row])
+        for share in self.shares.values():
+            check_ref(f"share {share.id}", share.table, share.rows or (), share.columns)
+            if share.row:
+                check_ref(f"share {share.id}", share.table, [share.row])
+            if share.column:
+                check_ref(f"share {share.id}", share.table, columns=[share.column])
+            ref = share.base_ref
+            check_ref(f"share {share.id} base", ref.table, [ref.row], [ref.column] if ref.column else ())
+        for ident in self.identities:
+            if ident.rhs is None and ident.along not in ("same_as", "text"):
+                problems.append(f"identity {ident.id}: no rhs")
+            sides = [ident.lhs] + ([ident.rhs] if ident.rhs else [])
+            while sides:
+                side = sides.pop()
+                sides.extend(side.also)
+                if side.fallback is not None:
+                    sides.append(side.fallback)
+                if side.share_base is not None:
+                    if side.share_base not in self.shares:
+                        problems.append(f"identity {ident.id}: unknown share {side.share_base!r}")
+                elif side.table is None:
+                    problems.append(f"identity {ident.id}: a side names neither table nor share_base")
+                else:
+                    rows = () if side.rows == "all" else side.rows
+                    check_ref(f"identity {ident.id}", side.table, rows, side.columns)
+            if ident.lhs.table:
+                check_ref(f"identity {ident.id}", ident.lhs.table, ident.rows, ident.columns)
+            if ident.chapter is not None and ident.chapter not in [c.id for c in self.chapters if c.source == "prose"]:
+                problems.append(f"identity {ident.id}: {ident.chapter!r} is not a prose chapter")
+        chapter_ids = [c.id for c in self.chapters]
+        rendered = [c for nb in self.notebooks for c in nb.chapters]
+        for chapter in self.chapters:
+            if chapter.source == "notebook" and chapter.id not in rendered:
+                problems.append(f"chapter {chapter.id} is rendered by no notebook")
+            if chapter.source == "prose" and not chapter.file:
+                problems.append(f"prose chapter {chapter.id} names no file")
+        for cid in rendered:
+            if cid not in chapter_ids:
+                problems.append(f"a notebook renders unknown chapter {cid!r}")
+        if not self.notebooks or VALIDATION_CHAPTER not in self.notebooks[0].chapters:
+            problems.append(f"the first notebook must render the {VALIDATION_CHAPTER!r} chapter (it runs the checks)")
+        for chart_id, chart in self.charts.items():
+            if chart.share not in self.shares:
+                problems.append(f"chart {chart_id}: unknown share {chart.share!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def table(self, table_id: str) -> Table:
+        return self.tables[table_id]
+
+    def chapter(self, chapter_id: str) -> Chapter:
+        for chapter in self.chapters:
+            if chapter.id == chapter_id:
+                return chapter
+        raise KeyError(chapter_id)
+
+    @property
+    def path(self) -> Path:
+        return DECLARATIONS_DIR / f"{self.era}.yaml"

@@ -1,0 +1,244 @@
+"""Parameters of one report (``params/<body>/<year>.yaml``), typed and checked before any kernel starts.
+
+An unknown key, a wrong type, a missing key or a reference to something the format does not declare is a
+ParamsError naming the file, the line, the key and, where one is close, the valid key that was probably meant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from nianbao.errors import ParamsError, ReportNotFound, did_you_mean
+from nianbao.formats import ERAS, VALIDATION_CHAPTER, CellRef, Format, ShareSpec, load_format
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ShareOverride(_Strict):
+    """Per-report changes to a declared share: its base (``table.row``), precision and trailing zeros."""
+
+    base: str | None = None
+    precision: int | None = Field(default=None, ge=0, le=6)
+    trailing_zeros: Literal["keep", "drop"] | None = None
+
+
+class Params(_Strict):
+    body: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    year: int = Field(ge=2008, le=2100)
+    era: str
+    issuer: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    scope: str = Field(min_length=1, description="how the narrative names the whole body, e.g. 全市, 全区, 本机关")
+    published: dt.date | None = None
+    headings: dict[str, str] = Field(default_factory=dict)
+    omit: tuple[str, ...] = Field(default=(), description="chapters the published report does not have")
+    shares: dict[str, ShareOverride] = Field(default_factory=dict)
+    font: str = "Noto Sans CJK SC"
+    execution_timeout: int = Field(default=600, ge=1, le=7200, description="seconds per notebook cell")
+
+    @property
+    def format(self) -> Format:
+        return load_format(self.era)
+
+    def share(self, share_id: str) -> ShareSpec:
+        """The declared share with this report's overrides applied."""
+        declared = self.format.shares[share_id]
+        override = self.shares.get(share_id)
+        if override is None:
+            return declared
+        changes = {k: v for k, v in override.model_dump().items() if v is not None}
+        return declared.model_copy(update=changes)
+
+    def omits(self, chapter_id: str) -> bool:
+        return chapter_id in self.omit
+
+    def heading(self, chapter_id: str) -> str:
+        chapter = self.format.chapter(chapter_id)
+        return chapter.title(self.headings.get(chapter_id))
+
+
+def params_path(root: Path, body: str, year: int | str) -> Path:
+    return Path(root) / "params" / body / f"{year}.yaml"
+
+
+def available_reports(root: Path) -> list[tuple[str, int]]:
+    """Every (body, year) that has a params file, sorted."""
+    found = []
+    for path in sorted((Path(root) / "params").glob("*/*.yaml")):
+        if path.stem.isdigit():
+            found.append((path.parent.name, int(path.stem)))
+    return found
+
+
+def _key_lines(text: str) -> dict[tuple, int]:
+    """1-based line of every mapping key, by its path of keys."""
+    lines: dict[tuple, int] = {}
+
+    def walk(node, prefix: tuple):
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                path = (*prefix, key_node.value)
+                lines[path] = key_node.start_mark.line + 1
+                walk(value_node, path)
+
+    try:
+        walk(yaml.compose(text), ())
+    except yaml.YAMLError:
+        pass
+    return lines
+
+
+def _read_yaml(path: Path) -> tuple[dict, dict[tuple, int]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParamsError("参数文件不是 UTF-8 编码", path=path, hint="用 UTF-8 保存该文件") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        where = f"（第{mark.line + 1}行第{mark.column + 1}列）" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ParamsError(f"YAML 语法错误{where}: {problem}", path=path, line=line) from exc
+    if not isinstance(data, dict):
+        raise ParamsError("参数文件应是 键: 值 的映射", path=path, value=data, expected="YAML mapping")
+    return data, _key_lines(text)
+
+
+def _explain(exc: ValidationError, path: Path, lines: dict[tuple, int], model: type[BaseModel]) -> ParamsError:
+    messages = []
+    first_line = None
+    for err in sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden"):
+        loc = tuple(str(p) for p in err["loc"])
+        key = ".".join(loc)
+        line = lines.get(loc) or lines.get(loc[:-1])
+        first_line = first_line or line
+        at = f"第{line}行 " if line else ""
+        if err["type"] == "extra_forbidden":
+            parent = model
+            for part in loc[:-1]:
+                field = parent.model_fields.get(part) if hasattr(parent, "model_fields") else None
+                parent = getattr(field, "annotation", None) if field else None
+            valid = list(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
+            if loc[:-1] and loc[0] == "shares":
+                valid = list(ShareOverride.model_fields)
+            guess = did_you_mean(loc[-1], valid)
+            tip = f"，是否想写 {guess!r}？" if guess else (f"，可用的键: {', '.join(valid)}" if valid else "")
+            messages.append(f"{at}未知的键 {key!r}{tip}")
+        elif err["type"] == "missing":
+            messages.append(f"缺少必填的键 {key!r}")
+        else:
+            messages.append(f"{at}键 {key!r} 的值 {err.get('input')!r} 无效: {err['msg']}")
+    return ParamsError("参数无效:\n  - " + "\n  - ".join(messages), path=path, line=first_line)
+
+
+def load_params(root: Path, body: str, year: int | str) -> Params:
+    """Read and check ``params/<body>/<year>.yaml`` against the model and the format it names."""
+    root = Path(root)
+    path = params_path(root, body, year)
+    if not path.exists():
+        reports = available_reports(root)
+        bodies = sorted({b for b, _ in reports})
+        if body not in bodies:
+            guess = did_you_mean(body, bodies)
+            raise ReportNotFound(
+                f"没有机关 {body!r} 的参数（{path.parent} 不存在）",
+                hint=(f"是否想写 {guess!r}？" if guess else "") + f"已有的机关: {', '.join(bodies) or '（无）'}",
+            )
+        years = [y for b, y in reports if b == body]
+        raise ReportNotFound(
+            f"机关 {body!r} 没有 {year} 年的参数（{path} 不存在）",
+            hint=f"{body} 已有的年度: {', '.join(map(str, years))}；新增年度见 README“新增一年”",
+        )
+    data, lines = _read_yaml(path)
+    try:
+        params = Params.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(exc, path, lines, Params) from None
+    _check_against_path(params, path, body, year, lines)
+    _check_against_format(params, path, lines)
+    data_dir = root / "data" / params.body / str(params.year)
+    if not data_dir.is_dir():
+        raise ParamsError(f"数据目录 {data_dir} 不存在", path=path, hint="每个报告的原始数据放在 data/<机关>/<年度>/")
+    return params
+
+
+def _check_against_path(params: Params, path: Path, body: str, year: int | str, lines) -> None:
+    if params.body != body:
+        raise ParamsError(
+            f"body 为 {params.body!r}，与所在目录 {body!r} 不一致",
+            path=path,
+            line=lines.get(("body",)),
+            expected=repr(body),
+        )
+    if str(params.year) != str(year):
+        raise ParamsError(
+            f"year 为 {params.year}，与文件名 {year} 不一致", path=path, line=lines.get(("year",)), expected=str(year)
+        )
+
+
+def _check_against_format(params: Params, path: Path, lines) -> None:
+    if params.era not in ERAS:
+        guess = did_you_mean(params.era, ERAS)
+        raise ParamsError(
+            f"未知的格式 era {params.era!r}",
+            path=path,
+            line=lines.get(("era",)),
+            expected=" / ".join(ERAS),
+            hint=f"是否想写 {guess!r}？" if guess else None,
+        )
+    fmt = params.format
+    chapter_ids = [c.id for c in fmt.chapters]
+    for chapter_id in params.omit:
+        if chapter_id not in chapter_ids or chapter_id == VALIDATION_CHAPTER:
+            guess = did_you_mean(chapter_id, chapter_ids)
+            raise ParamsError(
+                f"omit 中的章节 {chapter_id!r} 不存在或不能省略",
+                path=path,
+                line=lines.get(("omit",)),
+                expected=" / ".join(c for c in chapter_ids if c != VALIDATION_CHAPTER),
+                hint=f"是否想写 {guess!r}？" if guess else None,
+            )
+    for chapter_id in params.headings:
+        if chapter_id not in chapter_ids:
+            guess = did_you_mean(chapter_id, chapter_ids)
+            raise ParamsError(
+                f"headings 中的章节 {chapter_id!r} 不存在",
+                path=path,
+                line=lines.get(("headings", chapter_id)),
+                expected=" / ".join(chapter_ids),
+                hint=f"是否想写 {guess!r}？" if guess else None,
+            )
+    for share_id, override in params.shares.items():
+        line = lines.get(("shares", share_id))
+        if share_id not in fmt.shares:
+            guess = did_you_mean(share_id, fmt.shares)
+            raise ParamsError(
+                f"shares 中的占比 {share_id!r} 未在格式 {fmt.era} 中声明",
+                path=path,
+                line=line,
+                expected=" / ".join(fmt.shares),
+                hint=f"是否想写 {guess!r}？" if guess else None,
+            )
+        if override.base is not None:
+            try:
+                ref = CellRef.parse(override.base)
+                fmt.table(ref.table).row(ref.row)
+            except (ValueError, KeyError):
+                cells = [f"{t.id}.{r.id}" for t in fmt.tables.values() for r in t.rows]
+                guess = did_you_mean(override.base, cells)
+                raise ParamsError(
+                    f"占比 {share_id} 的基数 {override.base!r} 不是声明中的 表.行",
+                    path=path,
+                    line=lines.get(("shares", share_id, "base"), line),
+                    expected="例如 proactive.total",
+                    hint=f"是否想写 {guess!r}？" if guess else None,
+                ) from None

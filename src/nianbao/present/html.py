@@ -1,0 +1,128 @@
+"""HTML of what the report shows besides the official tables: a declared table as a list with its shares, and
+the validation chapter (summary, failed checks with their rows and numbers, every identity, every share, every
+check). Every text from the inputs is escaped."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from nianbao.checks.frames import SEVERITY_ZH
+from nianbao.inputs.report import Report
+
+
+def list_frame(report: Report, table_id: str) -> pd.DataFrame:
+    """The table as shown in the report: label, count in the table's unit, and the declared share if any."""
+    fmt = report.format
+    table = fmt.tables[table_id]
+    shares = {}
+    share_specs = [s for s in fmt.shares if report.share_spec(s).table == table_id]
+    for share_id in share_specs:
+        for item in report.share_items(share_id):
+            shares[item.key] = item.share
+    columns = [c for c in table.columns if c.id in report.tables[table_id].columns]
+    per_row_units = any(r.unit for r in table.rows)  # a statistics table: the unit is a column of its own
+    records = []
+    for row in report.rows(table_id):
+        record = {fmt.label_column: row.label}
+        if per_row_units:
+            record["计量单位"] = (row.row.unit if row.row is not None else None) or table.unit
+        for column in columns:
+            value = row.value(column.id)
+            plain = per_row_units or row.kind == "text"
+            record[column.label if plain else f"{column.label}（{table.unit}）"] = "" if value is None else str(value)
+        if share_specs:
+            record["占比（%）"] = shares.get(row.key, "")
+        records.append(record)
+    frame = pd.DataFrame.from_records(records)
+    return frame.fillna("")
+
+
+def table_html(report: Report, table_id: str) -> str:
+    table = report.format.tables[table_id]
+    caption = html.escape(table.title)
+    notes = []
+    for share_id in report.format.shares:
+        spec = report.share_spec(share_id)
+        base = report.share_base(share_id)
+        if spec.table == table_id and base is not None:
+            notes.append(f"{spec.title}以{base.label}{base.value}{base.unit}为基数，保留{spec.precision}位小数，四舍五入")
+    body = list_frame(report, table_id).to_html(index=False, escape=True, classes="report-table", border=0)
+    note = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in notes)
+    return f'<figure class="report-table"><figcaption>{caption}</figcaption>{body}{note}</figure>'
+
+
+def validation_html(report: Report, result) -> str:
+    """The validation chapter: summary, failed checks with their rows and numbers, every check, every share."""
+    parts = [f'<p class="validation-summary">{html.escape(result.summary())}</p>']
+    failed = [c for c in result.checks if not c.success]
+    if failed:
+        parts.append('<h3>未通过的检查</h3><ul class="findings">')
+        for check in failed:
+            details = "".join(f"<li>{html.escape(d)}</li>" for d in check.details)
+            parts.append(
+                f'<li class="finding {check.severity}"><strong>[{SEVERITY_ZH[check.severity]}]</strong> '
+                f"{html.escape(check.description)}<ul>{details}</ul></li>"
+            )
+        parts.append("</ul>")
+    else:
+        parts.append("<p>全部检查通过。</p>")
+    if result.identities:
+        rows = [
+            {
+                "检查": next((c.description for c in result.checks if c.check == rec["identity"]), rec["identity"]),
+                "位置": rec["column"],
+                "左边": rec["lhs_expr"],
+                "关系": "=" if rec["op"] == "==" else "≤",
+                "右边": rec["rhs_expr"],
+                "结果": "不通过" if rec["failed_checks"] else "通过",
+            }
+            for rec in result.identities
+        ]
+        parts.append("<h3>勾稽关系与合理性检查</h3>")
+        parts.append(pd.DataFrame(rows).to_html(index=False, classes="report-table checks", border=0))
+    if result.shares:
+        parts.append("<h3>公布占比的复核</h3>")
+        groups: dict[tuple[str, str], list[dict]] = {}
+        for rec in result.shares:
+            groups.setdefault((rec["title"], rec["base"]), []).append(rec)
+        for (title, base), records in groups.items():
+            rows = [
+                {
+                    "指标": rec["label"],
+                    "件数": rec["value"],
+                    "公布（%）": rec["published"],
+                    "重新计算（%）": rec["exact"],
+                    "按公布位数（%）": rec["at_printed"],
+                    "报告呈现（%）": rec["at_declared"],
+                    "结果": _share_verdict(rec),
+                }
+                for rec in records
+            ]
+            table = pd.DataFrame(rows).to_html(index=False, classes="report-table checks", border=0)
+            caption = html.escape(f"{title}（基数：{base}）")
+            parts.append(f'<figure class="report-table"><figcaption>{caption}</figcaption>{table}</figure>')
+    rows = [
+        {
+            "规则": f"{c.suite}/{c.check}",
+            "级别": SEVERITY_ZH[c.severity],
+            "说明": c.description,
+            "结果": "不适用" if c.evaluated == 0 else ("通过" if c.success else "不通过"),
+        }
+        for c in result.checks
+    ]
+    parts.append("<h3>全部检查</h3>")
+    parts.append(pd.DataFrame(rows).to_html(index=False, classes="report-table checks", border=0))
+    if result.notes:
+        parts.append("<h3>读取数据时的说明</h3><ul>")
+        parts.extend(f"<li>{html.escape(n)}</li>" for n in result.notes)
+        parts.append("</ul>")
+    return "\n".join(parts)
+
+
+def _share_verdict(rec: dict) -> str:
+    """What the two published-share checks said of this share."""
+    if "published_share_matches_counts" in rec["failed_checks"]:
+        return "与件数不符"
+    return "精度不同" if "published_share_precision" in rec["failed_checks"] else "一致"

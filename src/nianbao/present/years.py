@@ -1,0 +1,166 @@
+"""Years compared: the indicators of ``formats/indicators.yaml`` read from any era's report, the change from the
+previous year, and a body's trend over all its years.
+
+An indicator that an era does not state has no value there (None): the comparison and the trend show a gap and
+say why (the indicator's note for that era), never an estimate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from nianbao.errors import InputError
+from nianbao.formats import Indicator, indicator_refs, load_format, load_indicators
+from nianbao.inputs.params import available_reports
+from nianbao.inputs.report import Report, format_number, load_report
+from nianbao.shares import round_half_up
+
+GAP = "—"
+
+
+def indicator_value(report: Report, indicator: Indicator) -> Decimal | None:
+    """The indicator in ``report``: the sum of its cells for the report's era; None when the era has no such
+    cells or a cell is not reported."""
+    cells = indicator.cells.get(report.format.era)
+    if not cells:
+        return None
+    total = Decimal(0)
+    for text in cells:
+        value = next((v for v in (report.cell(ref) for ref in indicator_refs(text)) if isinstance(v, Decimal)), None)
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+@dataclass(frozen=True)
+class Change:
+    indicator: Indicator
+    current: Decimal | None
+    previous: Decimal | None
+
+    @property
+    def delta(self) -> Decimal | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Change over the previous year in %, one decimal, 四舍五入; None when the previous year is 0 or missing."""
+        if self.delta is None or not self.previous:
+            return None
+        return round_half_up(self.delta * 100 / self.previous, 1)
+
+
+def changes(report: Report, chapter_id: str) -> list[Change]:
+    """The chapter's declared comparison indicators this year and the year before (when that year exists)."""
+    indicators = load_indicators()
+    result = []
+    for indicator_id in indicators.comparisons.get(chapter_id, ()):
+        indicator = indicators.get(indicator_id)
+        current = indicator_value(report, indicator)
+        previous = indicator_value(report.previous, indicator) if report.previous is not None else None
+        if current is None and previous is None:
+            continue
+        result.append(Change(indicator, current, previous))
+    return result
+
+
+def _signed(value: Decimal | None, suffix: str = "") -> str:
+    if value is None:
+        return GAP
+    text = format_number(value)
+    return (f"+{text}" if value > 0 else text) + suffix
+
+
+def changes_frame(report: Report, chapter_id: str) -> pd.DataFrame:
+    rows = [
+        {
+            "指标": c.indicator.label,
+            f"{report.params.year}年": format_number(c.current) if c.current is not None else GAP,
+            f"{report.params.year - 1}年": format_number(c.previous) if c.previous is not None else GAP,
+            "增减": _signed(c.delta),
+            "增减（%）": _signed(c.percent, "%") if c.percent is not None else GAP,
+        }
+        for c in changes(report, chapter_id)
+    ]
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Trend:
+    body: str
+    years: list[int]
+    eras: dict[int, str]
+    values: dict[str, dict[int, Decimal | None]]  # indicator id -> year -> value
+    notes: list[str]
+
+    def intro(self) -> str:
+        """Which years are compared and from which year each format era applies."""
+        starts = []
+        for year, era in self.eras.items():
+            if era not in [e for _, e in starts]:
+                starts.append((year, era))
+        eras = "；".join(f"{year}年起为{load_format(era).name}" for year, era in starts)
+        return f"本附录比较{self.years[0]}—{self.years[-1]}年的报告。报告格式：{eras}。"
+
+    def frame(self) -> pd.DataFrame:
+        """Indicators × years as printed; gaps as "—"."""
+        indicators = load_indicators()
+        rows = []
+        for indicator in indicators.indicators:
+            series = self.values[indicator.id]
+            if all(v is None for v in series.values()):
+                continue
+            row = {"指标": f"{indicators.groups[indicator.group]}：{indicator.label}（{indicator.unit}）"}
+            row.update({str(y): format_number(series[y]) if series[y] is not None else GAP for y in self.years})
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def long_frame(self) -> pd.DataFrame:
+        """One row per indicator and year with a number (for charts); gaps are absent rows."""
+        indicators = load_indicators()
+        records = [
+            {"indicator": i.id, "label": i.label, "group": i.group, "year": y, "value": float(v)}
+            for i in indicators.indicators
+            for y, v in self.values[i.id].items()
+            if v is not None
+        ]
+        return pd.DataFrame(records, columns=["indicator", "label", "group", "year", "value"])
+
+    def comparability(self) -> list[str]:
+        """The declared notes on indicators whose eras occur in the trend."""
+        eras = set(self.eras.values())
+        lines = []
+        for indicator in load_indicators().indicators:
+            for era, note in indicator.notes.items():
+                if era in eras:
+                    line = f"{indicator.label}：{note}"
+                    if line not in lines:
+                        lines.append(line)
+        return lines
+
+
+def trend(root: Path | str, body: str, until: int) -> Trend:
+    """Every report of ``body`` up to ``until``. A year whose data do not load is a gap, with a note."""
+    indicators = load_indicators()
+    years = [y for b, y in available_reports(Path(root)) if b == body and y <= until]
+    values: dict[str, dict[int, Decimal | None]] = {i.id: {} for i in indicators.indicators}
+    eras, notes = {}, []
+    for year in years:
+        try:
+            report = load_report(root, body, year, previous=False)
+        except InputError as exc:
+            notes.append(f"{year}年的数据无法读取，趋势中留空: {exc.message}")
+            for indicator in indicators.indicators:
+                values[indicator.id][year] = None
+            continue
+        eras[year] = report.format.era
+        for indicator in indicators.indicators:
+            values[indicator.id][year] = indicator_value(report, indicator)
+    return Trend(body=body, years=years, eras=eras, values=values, notes=notes)

@@ -1,0 +1,131 @@
+"""Executing the parameterized notebooks with papermill.
+
+The notebooks of one report run one after the other in one kernel (``Kernel``): papermill parameterizes and
+executes each, but the kernel start and the imports (pandas, seaborn) are paid once per report, not once per
+notebook. Each report has its own kernel, talking over IPC sockets in a private folder: no TCP ports, so
+reports run in parallel without port races.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from nianbao.errors import ExecutionError
+
+KERNEL = "python3"
+
+
+def parameters_of(notebook: Path) -> dict:
+    """Names and defaults of the notebook's ``parameters`` cell."""
+    import papermill as pm
+
+    return {name: spec["default"] for name, spec in pm.inspect_notebook(str(notebook)).items()}
+
+
+def _code(source: str) -> str:
+    return "\n  出错的代码:\n      " + "\n      ".join(source.strip().splitlines()[:5])
+
+
+def _unfinished_code(output: Path) -> str:
+    """The code of the cell that did not finish (timed out, or its kernel died), read from the partly executed
+    notebook: the last cell papermill started."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(output, as_version=4)
+    except (OSError, ValueError):
+        return ""
+    started = [
+        c for c in nb.cells if c.cell_type == "code" and c.source.strip() and c.metadata.get("papermill", {}).get("start_time")
+    ]
+    return _code(started[-1].source) if started else ""
+
+
+class Kernel:
+    """One kernel for the notebooks of one report: started by the first notebook, shut down on exit."""
+
+    def __init__(self):
+        from jupyter_client.manager import AsyncKernelManager
+
+        self.sockets = Path(tempfile.mkdtemp(prefix="nianbao-kernel-"))
+        self.km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=str(self.sockets / "kernel"))
+
+    def __enter__(self) -> Kernel:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        from jupyter_client.utils import run_sync
+
+        try:
+            if self.km.has_kernel:
+                run_sync(self.km.shutdown_kernel)(now=True)
+        finally:
+            shutil.rmtree(self.sockets, ignore_errors=True)
+
+    def execute(self, notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeout: int) -> None:
+        execute(notebook, output, parameters, cwd=cwd, timeout=timeout, kernel=self)
+
+
+def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeout: int, kernel: Kernel | None = None) -> None:
+    """Run ``notebook`` with ``parameters`` into ``output``, in ``kernel`` (default: a kernel of its own).
+
+    Raises ExecutionError naming the notebook, the cell and the error; the partly executed notebook is left
+    at ``output`` for inspection.
+    """
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    declared = parameters_of(notebook)
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ExecutionError(
+            f"参数 {', '.join(unknown)} 未在 parameters 单元格中声明（已声明: {', '.join(declared)}）",
+            notebook=notebook.name,
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # papermill's logger repeats kernel deaths and timeouts in English; the ExecutionError says it better
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
+    own = kernel is None
+    kernel = kernel or Kernel()
+    try:
+        pm.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            km=kernel.km,
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+        )
+    except pm.PapermillExecutionError as exc:
+        raise ExecutionError(
+            f"{exc.ename}: {exc.evalue}{_code(exc.source)}",
+            notebook=notebook.name,
+            cell=exc.exec_count,
+            kept=output,
+        ) from None
+    except CellTimeoutError:
+        raise ExecutionError(
+            f"单元格执行超过 {timeout} 秒，已停止{_unfinished_code(output)}",
+            notebook=notebook.name,
+            kept=output,
+            hint="如确需更长时间，在 params 中提高 execution_timeout（秒）",
+        ) from None
+    except DeadKernelError as exc:
+        raise ExecutionError(
+            f"内核意外退出（{exc}）{_unfinished_code(output)}",
+            notebook=notebook.name,
+            kept=output,
+            hint="内核进程被终止或崩溃；常见原因是内存不足",
+        ) from None
+    finally:
+        if own:
+            kernel.close()

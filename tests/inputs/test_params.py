@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nianbao.errors import ParamsError, ReportNotFound
+from nianbao.inputs.params import available_reports, load_params
+
+
+def _params_file(project: Path) -> Path:
+    return project / "params" / "dongyang" / "2017.yaml"
+
+
+def _replace(project: Path, old: str, new: str) -> None:
+    path = _params_file(project)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+class TestLoadParams:
+    def test_dongyang_params(self, root):
+        params = load_params(root, "dongyang", 2017)
+        assert params.era == "old-free-text"
+        assert params.share("categories").base == "proactive.by_departments"
+        assert params.share("categories").precision == 1
+        assert params.share("answers").trailing_zeros == "drop"
+        assert params.heading("applications") == "三、政府信息依申请公开办理情况"
+        assert params.heading("fees") == "四、政府信息公开的收费及减免情况"  # declaration default
+
+    def test_unknown_key_suggests_the_nearest_and_names_the_line(self, project):
+        _replace(project, "scope: 全市", "scoep: 全市")
+        with pytest.raises(ParamsError) as err:
+            load_params(project, "dongyang", 2017)
+        text = str(err.value)
+        assert "scoep" in text and "'scope'" in text
+        assert "2017.yaml" in text and "第7行" in text
+        assert "缺少必填的键 'scope'" in text
+
+    def test_unknown_nested_key(self, project):
+        _replace(project, "    precision: 1", "    precison: 1")
+        with pytest.raises(ParamsError, match=r"shares.categories.precison.*'precision'"):
+            load_params(project, "dongyang", 2017)
+
+    def test_wrong_type(self, project):
+        _replace(project, "    precision: 1", "    precision: one")
+        with pytest.raises(ParamsError, match=r"shares.categories.precision.*'one'"):
+            load_params(project, "dongyang", 2017)
+
+    def test_yaml_syntax_error_names_line_and_column(self, project):
+        _replace(project, "scope: 全市", "scope: [全市")
+        with pytest.raises(ParamsError) as err:
+            load_params(project, "dongyang", 2017)
+        assert "YAML 语法错误" in str(err.value) and "行" in str(err.value) and "列" in str(err.value)
+
+    def test_body_must_match_folder(self, project):
+        _replace(project, "body: dongyang", "body: yiwu")
+        with pytest.raises(ParamsError, match="与所在目录 'dongyang' 不一致"):
+            load_params(project, "dongyang", 2017)
+
+    def test_year_must_match_file_name(self, project):
+        _replace(project, "year: 2017", "year: 2018")
+        with pytest.raises(ParamsError, match="与文件名 2017 不一致"):
+            load_params(project, "dongyang", 2017)
+
+    def test_unknown_era(self, project):
+        _replace(project, "era: old-free-text", "era: old-freetext")
+        with pytest.raises(ParamsError) as err:
+            load_params(project, "dongyang", 2017)
+        assert "old-freetext" in str(err.value) and "'old-free-text'" in str(err.value)
+
+    def test_share_base_must_be_a_declared_cell(self, project):
+        _replace(project, "base: proactive.by_departments", "base: proactive.by_department")
+        with pytest.raises(ParamsError, match="proactive.by_departments"):
+            load_params(project, "dongyang", 2017)
+
+    def test_unknown_share(self, project):
+        _replace(project, "  categories:\n    base", "  categorys:\n    base")
+        with pytest.raises(ParamsError, match="'categories'"):
+            load_params(project, "dongyang", 2017)
+
+    def test_unknown_heading_chapter(self, project):
+        _replace(project, "  proactive: 主动公开政府信息的情况", "  proactiv: 主动公开政府信息的情况")
+        with pytest.raises(ParamsError, match="'proactive'"):
+            load_params(project, "dongyang", 2017)
+
+    def test_unknown_body_lists_known_bodies(self, root):
+        with pytest.raises(ReportNotFound) as err:
+            load_params(root, "dongyan", 2017)
+        assert "'dongyang'" in str(err.value)
+
+    def test_unknown_year_lists_known_years(self, root):
+        with pytest.raises(ReportNotFound, match="2017"):
+            load_params(root, "dongyang", 2016)
+
+    def test_missing_data_folder(self, project):
+        import shutil
+
+        shutil.rmtree(project / "data" / "dongyang" / "2017")
+        with pytest.raises(ParamsError, match="数据目录"):
+            load_params(project, "dongyang", 2017)
+
+
+class TestAvailableReports:
+    def test_lists_dongyang(self, root):
+        assert ("dongyang", 2017) in available_reports(root)
+
+
+class TestDidYouMean:
+    """A suggestion is made when the closest candidate is at least half alike (difflib ratio ≥ 0.5), never for an
+    unrelated word."""
+
+    def test_a_typo_gets_the_nearest_candidate(self):
+        from nianbao.errors import did_you_mean
+
+        assert did_you_mean("信涵申请", ["当面申请", "信函申请", "网络申请"]) == "信函申请"
+
+    def test_the_cutoff_is_half_alike(self):
+        from nianbao.errors import did_you_mean
+
+        assert did_you_mean("abcd", ["abxy"]) == "abxy"  # ratio 0.5
+        assert did_you_mean("abcde", ["abxyz"]) is None  # ratio 0.4
+
+    def test_an_unrelated_word_gets_none(self):
+        from nianbao.errors import did_you_mean
+
+        assert did_you_mean("完全无关", ["收到政府信息公开申请", "当面申请"]) is None
+        assert did_you_mean("x", []) is None

@@ -1,0 +1,331 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from nianbao.errors import DataError
+from nianbao.formats import load_format
+from nianbao.inputs.tables import parse_cell, read_table, read_tables
+
+FMT = load_format("old-free-text")
+APPLICATIONS = FMT.table("applications")
+
+
+def _write(tmp_path, text: str, encoding: str = "utf-8", name: str = "applications.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+class TestReadTable:
+    def test_dongyang_applications(self, root):
+        table = read_table(root / "data/dongyang/2017/applications.csv", APPLICATIONS, FMT)
+        assert table.encoding == "UTF-8"
+        assert [r.key for r in table.rows] == ["total", "in_person", "online", "letter"]
+        assert table.find("online").label == "网络申请"  # the published wording is kept
+        assert table.find("in_person").value() == Decimal(42)
+        assert table.find("in_person").published_share == "46.15"
+        assert table.find("total").published_share is None
+
+    @pytest.mark.parametrize("encoding, name", [("utf-8-sig", "UTF-8 with BOM"), ("gb18030", "GB18030/GBK")])
+    def test_excel_encodings_are_read_and_reported(self, tmp_path, encoding, name):
+        path = _write(tmp_path, "指标,本年\n收到政府信息公开申请,91\n当面申请,42\n", encoding)
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.encoding == name
+        assert table.find("in_person").value() == Decimal(42)
+        assert any(name in note for note in table.notes)
+
+    def test_unambiguous_number_forms_are_normalised_and_reported(self, tmp_path):
+        path = _write(tmp_path, "")
+        path.write_text('指标,本年\n收到政府信息公开申请," 1,234 "\n当面申请,１２\n', encoding="utf-8")
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.find("total").value() == Decimal(1234)
+        assert table.find("in_person").value() == Decimal(12)
+        notes = " ".join(table.notes)
+        assert "千位分隔符" in notes and "全角" in notes and "第3行" in notes
+
+    @pytest.mark.parametrize("value", ["十二", "12件", "N/A", "约12"])
+    def test_non_numbers_are_refused_with_file_line_column_value(self, tmp_path, value):
+        path = _write(tmp_path, f"指标,本年\n收到政府信息公开申请,91\n当面申请,{value}\n")
+        with pytest.raises(DataError) as err:
+            read_table(path, APPLICATIONS, FMT)
+        text = str(err.value)
+        assert "applications.csv" in text and "第3行" in text and "本年" in text and repr(value) in text
+        assert err.value.line == 3 and err.value.value == value
+
+    def test_negative_and_decimal_numbers_are_passed_on_for_the_expectations(self, tmp_path):
+        path = _write(tmp_path, "指标,本年\n收到政府信息公开申请,-3\n当面申请,4.5\n")
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.find("total").value() == Decimal(-3)
+        assert table.find("in_person").cells["year"].text == "4.5"
+
+    def test_empty_cell_is_kept_distinct_from_zero(self, tmp_path):
+        path = _write(tmp_path, "指标,本年\n收到政府信息公开申请,\n当面申请,0\n")
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.find("total").cells["year"].empty
+        assert table.find("total").value() is None
+        assert table.find("in_person").value() == Decimal(0)
+
+    def test_unknown_column_suggests_the_nearest(self, tmp_path):
+        path = _write(tmp_path, "指标,本 年度\n当面申请,1\n")
+        with pytest.raises(DataError) as err:
+            read_table(path, APPLICATIONS, FMT)
+        assert "未知的列" in str(err.value) and "第1行" in str(err.value)
+
+    def test_missing_value_column(self, tmp_path):
+        path = _write(tmp_path, "指标,公布占比\n当面申请,1\n")
+        with pytest.raises(DataError, match="缺少列"):
+            read_table(path, APPLICATIONS, FMT)
+
+    def test_empty_file(self, tmp_path):
+        path = _write(tmp_path, "")
+        with pytest.raises(DataError, match="文件为空"):
+            read_table(path, APPLICATIONS, FMT)
+
+    def test_extra_cells_in_a_row(self, tmp_path):
+        path = _write(tmp_path, "指标,本年\n当面申请,1,2\n")
+        with pytest.raises(DataError, match="第2行.*3 个单元格"):
+            read_table(path, APPLICATIONS, FMT)
+
+    def test_unknown_label_is_kept_for_the_expectations(self, tmp_path):
+        path = _write(tmp_path, "指标,本年\n当面申请,1\n飞鸽传书,2\n")
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.rows[1].row is None and table.rows[1].key == "飞鸽传书"
+
+    def test_text_rows_keep_their_text(self, root):
+        table = read_table(root / "data/dongyang/2017/fees.csv", FMT.table("fees"), FMT)
+        assert table.find("status").value() == "免收费"
+
+
+class TestParseCell:
+    def test_full_width_space_counts_as_empty(self, tmp_path):
+        assert parse_cell("\u3000", "count", path=tmp_path, line=2, column="本年").empty
+
+
+class TestReadTables:
+    def test_missing_required_table(self, project):
+        path = project / "data/dongyang/2017/applications.csv"
+        path.unlink()
+        with pytest.raises(DataError, match="缺少数据文件") as err:
+            read_tables(project / "data/dongyang/2017", FMT)
+        assert err.value.path == path
+        assert err.value.expected == "表“收到政府信息公开申请”的 CSV（指标,本年,历年累计）"
+
+    def test_optional_table_may_be_absent(self, project):
+        (project / "data/dongyang/2017/responses.csv").unlink()
+        assert "responses" not in read_tables(project / "data/dongyang/2017", FMT)
+
+    def test_undeclared_file_is_refused_with_a_suggestion(self, project):
+        (project / "data/dongyang/2017/application.csv").write_text("指标,本年\n", encoding="utf-8")
+        with pytest.raises(DataError) as err:
+            read_tables(project / "data/dongyang/2017", FMT)
+        assert "application.csv" in str(err.value) and "'applications.csv'" in str(err.value)
+        assert err.value.path == project / "data/dongyang/2017/application.csv"
+        assert ": 数据文件不属于格式声明中的任何表；应为 answers.csv / appeals.csv / " in err.value.message
+        assert err.value.expected.split(" / ")[:2] == ["answers.csv", "appeals.csv"]
+
+    def test_an_undeclared_file_unlike_any_table_gets_no_suggestion(self, project):
+        (project / "data/dongyang/2017/政府信息公开工作年度报告汇总数据.csv").write_text("指标,本年\n", encoding="utf-8")
+        with pytest.raises(DataError) as err:
+            read_tables(project / "data/dongyang/2017", FMT)
+        assert err.value.hint is None
+
+
+@pytest.fixture
+def requests():
+    from nianbao.formats import load_format
+
+    return load_format("2021-standard").tables["requests"]
+
+
+class TestIsVariant:
+    """A published label is a variant (noted under the table) when it differs from the declared one beyond spacing."""
+
+    def test_other_numbering_of_a_numbered_row_is_a_variant(self, requests):
+        from nianbao.inputs.tables import is_variant
+
+        assert is_variant("1、属于国家秘密", requests.row("refused_secret"))
+
+    def test_an_alias_is_a_variant(self, requests):
+        from nianbao.inputs.tables import is_variant
+
+        assert is_variant("2.其他法律行政止公开", requests.row("refused_law"))
+
+    def test_spacing_and_full_width_forms_are_not(self, requests):
+        from nianbao.inputs.tables import is_variant
+
+        assert not is_variant(" 1. 属于国家秘密 ", requests.row("refused_secret"))
+        assert not is_variant("１.属于国家秘密", requests.row("refused_secret"))
+
+    def test_numbering_added_to_an_unnumbered_row_is_not(self):
+        from nianbao.formats import load_format
+        from nianbao.inputs.tables import is_variant
+
+        statistics = load_format("old-free-text").tables["statistics"]
+        row = statistics.match("政府网站公开数")
+        assert row is not None and not is_variant("其中：1、政府网站公开数", row)
+
+
+class TestGroupRows:
+    """A declared subtotal (不予公开, 无法提供, …) sums the reported cells of its rows per column, and stays empty
+    (not 0) where none of them is reported."""
+
+    def test_every_subtotal_of_every_corpus_report(self, root):
+        from decimal import Decimal
+
+        from helpers import CORPUS
+        from nianbao.inputs.report import load_report
+
+        checked = empty = 0
+        for body, year in CORPUS:
+            report = load_report(root, body, year, previous=False)
+            for table_id, data in report.tables.items():
+                for group_id, group in data.table.groups.items():
+                    members = [r for r in data.rows if r.row is not None and r.row.id in group.rows]
+                    subtotal = report.row(table_id, group_id)
+                    if not members:
+                        assert subtotal is None
+                        continue
+                    for column in data.columns:
+                        values = [r.value(column) for r in members if r.value(column) is not None]
+                        expected = sum(values, Decimal(0)) if values else None
+                        assert subtotal.value(column) == expected, (body, year, group_id, column)
+                        checked += 1
+                        empty += expected is None
+        assert checked >= 400 and empty > 0  # 上海 2019 leaves whole subtotals unreported
+
+    def test_shanghai_2019_prints_no_zero_for_an_unreported_subtotal(self, root):
+        from nianbao.inputs.report import load_report
+
+        report = load_report(root, "shanghai-office", 2019, previous=False)
+        assert report.value("requests", "refused", "research") is None
+        assert report.num("requests", "refused", "research") == "—"
+
+
+class TestCellKind:
+    def test_a_text_row_is_text_whatever_its_column(self):
+        from nianbao.formats import Column
+        from nianbao.inputs.tables import cell_kind
+
+        assert cell_kind("text", Column(id="amount", label="金额", kind="money")) == "text"
+        assert cell_kind("count", Column(id="amount", label="金额", kind="money")) == "money"
+        assert cell_kind("count", Column(id="year", label="本年")) == "count"
+
+
+class TestGroupRowCells:
+    def test_a_subtotal_row_as_the_tables_use_it(self, root):
+        from nianbao.inputs.report import load_report
+
+        report = load_report(root, "pingtan", 2021, previous=False)
+        refused = report.row("requests", "refused")
+        assert (refused.table, refused.label, refused.line, refused.row) == ("requests", "不予公开", 6, None)
+        total = refused.cells["total"]
+        assert (total.raw, total.text, total.value) == ("", "8", Decimal(8))
+        assert report.num("requests", "refused", "total") == "8"
+
+
+APPLICATIONS = FMT.tables["applications"]
+
+
+class TestReadTableMessages:
+    """Each malformed file gets one message naming the file, the line, the column and the value, and saying what
+    was expected (the catalogue of test_bad_input, in-process and word for word)."""
+
+    @pytest.mark.parametrize(
+        "text, message",
+        [
+            ("", "applications.csv: 文件为空；应为 表头 指标,本年,历年累计 和数据行"),
+            ("\n \n", "applications.csv: 文件为空；应为 表头 指标,本年,历年累计 和数据行"),
+            (
+                "指标,本年度\n当面申请,1\n",
+                "applications.csv, 第1行: 未知的列：'本年度'；应为 指标 / 本年 / 历年累计 / 公布占比\n  提示: 是否想写 '本年'？",
+            ),
+            (
+                "指标,完全无关的列名称\n当面申请,1\n",
+                "applications.csv, 第1行: 未知的列：'完全无关的列名称'；应为 指标 / 本年 / 历年累计 / 公布占比",
+            ),
+            ("指标,本年,本年\n当面申请,1,2\n", "applications.csv, 第1行: 表头有重复的列：'指标,本年,本年'"),
+            ("本年\n1\n", "applications.csv, 第1行: 缺少列：'指标'；应为 指标,本年,历年累计,公布占比"),
+            (
+                "指标,本年\n当面申请,1,2\n",
+                "applications.csv, 第2行: 该行有 3 个单元格，表头只有 2 列：'当面申请,1,2'；应为 指标,本年",
+            ),
+            ("指标,本年\n,1\n", "applications.csv, 第2行: 指标名称为空：',1'"),
+            (
+                "指标,本年\n当面申请,十二\n",
+                "applications.csv, 第2行, 列 本年: 不是数字：'十二'；应为 阿拉伯数字，例如 12（不带单位、不用汉字数字）\n"
+                "  提示: 未报告的数据请留空，不要填 N/A 或 —",
+            ),
+        ],
+        ids=[
+            "empty",
+            "blank-lines",
+            "unknown-column",
+            "unknown-column-far",
+            "duplicate-column",
+            "missing-column",
+            "extra-cells",
+            "empty-label",
+            "not-a-number",
+        ],
+    )
+    def test_message(self, tmp_path, text, message):
+        path = tmp_path / "applications.csv"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(DataError) as err:
+            read_table(path, APPLICATIONS, FMT)
+        assert str(err.value) == f"{tmp_path}/{message}"
+        assert err.value.path == path
+
+    def test_trailing_empty_cells_are_not_extra(self, tmp_path):
+        path = tmp_path / "applications.csv"
+        path.write_text("指标,本年\n当面申请,1,,\n", encoding="utf-8")
+        assert read_table(path, APPLICATIONS, FMT).rows[0].value() == Decimal(1)
+
+
+class TestEncodingsAndDelimiters:
+    @pytest.mark.parametrize("encoding, bom, name", [("utf-16-le", b"\xff\xfe", "UTF-16"), ("utf-16-be", b"\xfe\xff", "UTF-16")])
+    def test_unicode_text_from_excel(self, tmp_path, encoding, bom, name):
+        path = tmp_path / "applications.csv"
+        path.write_bytes(bom + "指标\t本年\n当面申请\t7\n".encode(encoding))
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.encoding == name and table.rows[0].value() == Decimal(7)
+        assert table.notes == ["applications.csv 以 UTF-16 编码读取", "applications.csv 以制表符分隔读取"]
+
+    def test_utf8_with_and_without_bom(self, tmp_path):
+        path = tmp_path / "applications.csv"
+        path.write_bytes("指标,本年\n当面申请,7\n".encode())
+        assert read_table(path, APPLICATIONS, FMT).encoding == "UTF-8"
+        path.write_bytes("指标,本年\n当面申请,7\n".encode("utf-8-sig"))
+        table = read_table(path, APPLICATIONS, FMT)
+        assert table.encoding == "UTF-8 with BOM" and table.notes == ["applications.csv 以 UTF-8 with BOM 编码读取"]
+
+    def test_gbk(self, tmp_path):
+        path = tmp_path / "applications.csv"
+        path.write_bytes("指标,本年\n当面申请,7\n".encode("gbk"))
+        assert read_table(path, APPLICATIONS, FMT).encoding == "GB18030/GBK"
+
+    def test_neither_utf8_nor_gbk(self, tmp_path):
+        from nianbao.inputs.tables import decode
+
+        path = tmp_path / "applications.csv"
+        path.write_bytes(b"\x81\x20\xff\xff")
+        with pytest.raises(DataError) as err:
+            decode(path)
+        assert str(err.value) == (f"{path}: 文件既不是 UTF-8 也不是 GBK/GB18030 编码\n  提示: 在 Excel/WPS 中另存为“CSV UTF-8”")
+
+    @pytest.mark.parametrize(
+        "text, delimiter",
+        [
+            ("指标,本年\n当面申请;7\n", ","),
+            ("\ufeff指标;本年\n当面申请;7\n", ";"),
+            ("指标\t本年\n当面,申请\t7\n", "\t"),
+            ("指标;本年\n当面申请;7\n其他,申请;1\n", ";"),
+            ("指标\n当面申请\n", ","),
+        ],
+    )
+    def test_the_header_decides_the_delimiter(self, text, delimiter):
+        from nianbao.inputs.tables import _delimiter
+
+        assert _delimiter(text) == delimiter

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from nianbao.errors import FontMissingError
+from nianbao.present import charts
+from nianbao.present.fonts import cjk_font
+
+
+class TestCjkFont:
+    def test_finds_the_simplified_chinese_face(self):
+        font = cjk_font("Noto Sans CJK SC")
+        assert font.family == "Noto Sans CJK SC"
+        assert font.path.endswith((".ttc", ".otf", ".ttf"))
+
+    def test_missing_font_says_how_to_install_one(self):
+        with pytest.raises(FontMissingError) as err:
+            cjk_font("No Such Font SC")
+        assert "fonts-noto-cjk" in str(err.value)
+
+    def test_stale_matplotlib_cache_is_rescanned(self, monkeypatch):
+        """A cached font list naming a font file that has since been removed does not crash the run."""
+        from matplotlib import font_manager
+
+        stale = font_manager.FontEntry(fname="/nonexistent/Gone.ttc", name="Gone Sans SC")
+        monkeypatch.setattr(font_manager.fontManager, "ttflist", [*font_manager.fontManager.ttflist, stale])
+        with pytest.raises(FontMissingError, match="Gone Sans SC"):
+            cjk_font("Gone Sans SC")
+
+    def test_font_without_chinese_glyphs_is_refused(self):
+        with pytest.raises(FontMissingError, match="不含中文字形"):
+            cjk_font("DejaVu Sans")
+
+
+class TestShareChart:
+    @pytest.mark.parametrize("chart_id", ["categories", "application_channels", "answers"])
+    def test_renders_every_label_without_missing_glyphs(self, dongyang, chart_id):
+        font = cjk_font(dongyang.params.font)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig = charts.share_chart(dongyang, chart_id, font)
+            data = charts.png(fig)
+        missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+        assert missing == []
+        assert data.startswith(b"\x89PNG")
+        texts = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        assert texts == [i.label for i in dongyang.share_items(dongyang.format.charts[chart_id].share)]
+        used = {t.get_fontname() for t in fig.axes[0].get_yticklabels()}
+        assert used == {"Noto Sans CJK SC"}
+
+    def test_a_latin_font_would_be_caught(self, dongyang):
+        """The check above can fail: with a font lacking CJK glyphs matplotlib reports them missing."""
+        from nianbao.present.fonts import FontInfo
+
+        latin = FontInfo(family="DejaVu Sans", path="", index=0)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            charts.png(charts.share_chart(dongyang, "answers", latin))
+        assert any("missing from font" in str(w.message) for w in caught)
