@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 BODY   ?= dongyang
 YEAR   ?= 2017
 
-.PHONY: report all test test-fast golden mutate bench setup system-deps lock expectations clean
+.PHONY: report all test test-fast lint format golden mutate bench setup system-deps lock expectations clean
 
 report: setup            ## set up, then produce outputs/$(BODY)/$(YEAR)/
 	$(BIN)/nianbao run $(BODY) $(YEAR)
@@ -18,6 +18,15 @@ test: setup              ## set up, then run the whole test suite
 
 test-fast: setup         ## the tests that run no notebook, no Great Expectations and no subprocess (under a minute)
 	$(BIN)/python -m pytest -m "not e2e and not slow" -q
+
+lint: setup              ## ruff (lint and format check) on src/ and tests/, mypy on src/ (configured in pyproject.toml)
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/mypy
+
+format: setup            ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix src tests scripts bench
+	$(BIN)/ruff format src tests scripts bench
 
 golden: setup            ## re-render the corpus and rewrite tests/golden/*.facts; read the diff before committing
 	$(BIN)/python -m pytest tests/e2e/test_golden.py -k "test_rendered_report_states_its_golden_facts or test_table_markup_is_the_snapshot" --golden-update -q
@@ -45,7 +54,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 lock:                    ## re-resolve requirements.lock from pyproject.toml
-	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --python-version 3.11 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --extra lint --python-version 3.11 --quiet -o requirements.lock
 
 expectations: setup      ## regenerate expectations/ from the format declarations
 	$(BIN)/nianbao expectations --write

@@ -79,9 +79,15 @@ def measure(name: str, commands: list[list[str]], cwd: Path) -> dict:
             raise SystemExit(f"{name}: {' '.join(command)} exited {proc.returncode}")
         last_output = "".join(output)
     wall = time.perf_counter() - start
-    tail = last_output[last_output.index("汇总:"):] if "汇总:" in last_output else last_output[-1500:]
-    return {"name": name, "wall_s": round(wall, 2), "cpu_s": round(cpu_total, 2), "peak_mb": round(peak / 2**20, 1),
-            "commands": len(commands), "output_tail": tail}
+    tail = last_output[last_output.index("汇总:") :] if "汇总:" in last_output else last_output[-1500:]
+    return {
+        "name": name,
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu_total, 2),
+        "peak_mb": round(peak / 2**20, 1),
+        "commands": len(commands),
+        "output_tail": tail,
+    }
 
 
 def reports_run(output: str) -> int | None:
@@ -112,11 +118,28 @@ def baseline_commands(project: Path, out: Path) -> list[list[str]]:
         folder.mkdir(parents=True, exist_ok=True)
         for spec in fmt.notebooks:
             executed = folder / spec.file
-            commands.append([
-                str(BIN / "papermill"), str(project / "notebooks" / spec.file), str(executed),
-                "-p", "body", body, "-p", "year", str(year), "-p", "root", str(project),
-                "-p", "output_dir", str(folder), "--cwd", str(project / "notebooks"), "--no-progress-bar",
-            ])
+            commands.append(
+                [
+                    str(BIN / "papermill"),
+                    str(project / "notebooks" / spec.file),
+                    str(executed),
+                    "-p",
+                    "body",
+                    body,
+                    "-p",
+                    "year",
+                    str(year),
+                    "-p",
+                    "root",
+                    str(project),
+                    "-p",
+                    "output_dir",
+                    str(folder),
+                    "--cwd",
+                    str(project / "notebooks"),
+                    "--no-progress-bar",
+                ]
+            )
             commands.append([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)])
     return commands
 
@@ -144,8 +167,9 @@ def main() -> None:
         for r in results[1:]:
             r["reports_run"] = reports_run(r["output_tail"])
         if not args.skip_baseline:
-            results.append(measure("e. naive baseline (papermill + nbconvert CLIs)",
-                                   baseline_commands(project, tmp / "out-e"), project))
+            results.append(
+                measure("e. naive baseline (papermill + nbconvert CLIs)", baseline_commands(project, tmp / "out-e"), project)
+            )
     baseline = next((r for r in results if r["name"].startswith("e.")), None)
     print(f"{'run':<48} {'wall s':>9} {'CPU s':>9} {'peak MB':>9} {'wall / baseline':>16} {'reports run':>12}")
     for r in results:
@@ -154,10 +178,15 @@ def main() -> None:
         print(f"{r['name']:<48} {r['wall_s']:>9.2f} {r['cpu_s']:>9.2f} {r['peak_mb']:>9.1f} {ratio:>16} {ran:>12}")
         if baseline:
             r["wall_ratio_to_baseline"] = round(r["wall_s"] / baseline["wall_s"], 4)
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-               "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)}
-    args.json.write_text(json.dumps({"machine": machine, "results": results}, ensure_ascii=False, indent=2) + "\n",
-                         encoding="utf-8")
+    machine = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+    }
+    args.json.write_text(
+        json.dumps({"machine": machine, "results": results}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     print(f"written: {args.json}")
 
 
