@@ -78,7 +78,7 @@ def _column_ids(table: Table, labels: list[str], path: Path, line: int) -> list[
 
 
 def _table_two(fmt: Format, rows, path: Path, out: Imported) -> None:
-    blocks = {t.caption: t for t in fmt.tables.values() if t.official == "表二"}
+    blocks = {t.caption: t for t in fmt.tables.values() if t.official == "表二" and t.caption}
     current: Table | None = None
     columns: list[str] = []
     for line, cells in rows:

@@ -189,16 +189,15 @@ def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
     """Read one table file. Raises DataError for an unreadable file, header or cell."""
     text, encoding = decode(path)
     delimiter = _delimiter(text)
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    records = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
+    records = [(i + 1, r) for i, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)) if any(c.strip() for c in r)]
     if not records:
         raise DataError(
             "文件为空", path=path, expected=f"表头 {fmt.label_column},{','.join(c.label for c in table.columns)} 和数据行"
         )
-    header_line, header = records[0]
-    header = [unicodedata.normalize("NFKC", h).strip() for h in header]
+    header_line, printed = records[0]
     column_by_name = {unicodedata.normalize("NFKC", n): c for c in table.columns for n in c.names()}
-    header = [column_by_name[h].label if h in column_by_name else h for h in header]
+    normalised = [unicodedata.normalize("NFKC", h).strip() for h in printed]
+    header = [column_by_name[h].label if h in column_by_name else h for h in normalised]
     known = [fmt.label_column, *(c.label for c in table.columns), fmt.share_column]
     for name in header:
         if name not in known:

@@ -25,13 +25,13 @@ def share_chart(report: Report, chart_id: str, font: FontInfo):
     fig = Figure(figsize=(7.5, height), dpi=DPI)
     ax = fig.subplots()
     labels = [i.label for i in items]
-    values = [float(i.number) for i in items]
+    values = [float(i.number or 0) for i in items]
     sns.barplot(x=values, y=labels, hue=labels, legend=False, ax=ax, palette="crest", orient="h")
     unit = report.format.tables[share.table].unit
     top = max(values, default=0) or 1
     for y, item in enumerate(items):
         text = f"{item.value}{unit}" + (f"（{item.share}%）" if item.share else "")
-        ax.text(float(item.number) + top * 0.01, y, text, va="center", fontsize=9)
+        ax.text(values[y] + top * 0.01, y, text, va="center", fontsize=9)
     ax.set_xlim(0, top * 1.3)
     ax.set_xlabel(f"数量（{unit}）")
     ax.set_ylabel("")

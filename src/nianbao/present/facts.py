@@ -36,6 +36,11 @@ def _text(node: Tag) -> str:
     return _SPACE.sub(" ", node.get_text(" ")).strip()
 
 
+def _span(element: Tag, name: str) -> int:
+    value = element.get(name)
+    return int(value) if isinstance(value, str) else 1
+
+
 @dataclass(frozen=True)
 class _Cell:
     header: bool  # a <th>
@@ -57,7 +62,7 @@ def grid(table: Tag) -> list[list[_Cell]]:
                 column += 1
             number += 1
             cell = _Cell(element.name == "th", _text(element), number)
-            rowspan, colspan = int(element.get("rowspan", 1)), int(element.get("colspan", 1))
+            rowspan, colspan = _span(element, "rowspan"), _span(element, "colspan")
             for offset in range(colspan):
                 row.append(cell)
                 for below in range(1, rowspan):
@@ -129,7 +134,7 @@ def html_facts(html: str) -> list[str]:
                 facts.append(SEP.join(("单元格", f"{chapter} › {name}", label, column, value)))
             continue
         if node.name == "img":
-            facts.append(SEP.join(("图", chapter, node.get("alt", ""))))
+            facts.append(SEP.join(("图", chapter, str(node.get("alt") or ""))))
             continue
         if node.name == "li":
             depth = len(node.find_parents("li"))
@@ -148,7 +153,7 @@ def html_facts(html: str) -> list[str]:
             subheading = text
             facts.append(SEP.join(("小标题", text)))
         else:
-            classes = node.get("class") or []
+            classes: list[str] = list(node.get("class") or [])
             tag = next((_PARAGRAPH_KINDS[c] for c in classes if c in _PARAGRAPH_KINDS), "文字" if node.name == "p" else "条目")
             facts.append(SEP.join((tag, text)))
     return facts

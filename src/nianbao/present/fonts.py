@@ -65,7 +65,7 @@ def cjk_font(family: str = "Noto Sans CJK SC") -> FontInfo:
     entry = _find(family)
     if entry is None or not Path(entry.fname).exists():
         # matplotlib's cached font list predates installing (or removing) the font: scan again
-        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)  # type: ignore[attr-defined]
         entry = _find(family)
     if entry is None or not Path(entry.fname).exists():
         others = _installed_cjk_families()

@@ -65,8 +65,10 @@ def _aliases_note(report: Report, tables: list[Table]) -> str:
     notes = []
     for table in tables:
         data = report.tables.get(table.id)
-        for row in data.rows if data is not None else []:
-            if row.alias_used:
+        if data is None:
+            continue
+        for row in data.rows:
+            if row.alias_used and row.row is not None:
                 notes.append(f"“{row.row.label}”一行在公布的报告中写作“{row.label}”（{data.path.name} 第{row.line}行）")
     return "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in notes)
 
