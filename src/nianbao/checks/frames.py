@@ -22,8 +22,6 @@ from nianbao.inputs.report import Report, format_number
 from nianbao.inputs.tables import cell_kind
 from nianbao.shares import format_share, parse_published, percent, printed_decimals
 
-SEVERITY_ZH = {"critical": "严重", "warning": "警告", "info": "提示"}
-
 
 def table_frame(report: Report, table_id: str) -> pd.DataFrame:
     """One row per data row; ``<column>_kind`` is the kind of each cell (the column's kind, else the row's)."""

@@ -7,98 +7,15 @@ table, the rows (file and line), the expected and the observed values, in words 
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-from nianbao.checks.frames import SEVERITY_ZH, frames
+from nianbao.checks.frames import frames
+from nianbao.checks.results import Check, Validation
 from nianbao.checks.suites import load_suites
 from nianbao.errors import DeclarationError, did_you_mean
 from nianbao.inputs.report import Report
-
-
-@dataclass
-class Check:
-    suite: str
-    check: str
-    severity: str
-    success: bool
-    description: str
-    table: str | None = None
-    details: list[str] = field(default_factory=list)
-    evaluated: int | None = None  # rows the check looked at (0: not applicable to this report)
-
-    @property
-    def failed_critical(self) -> bool:
-        return not self.success and self.severity == "critical"
-
-    def message(self) -> str:
-        head = f"[{SEVERITY_ZH.get(self.severity, self.severity)}] {self.description}"
-        return head + "".join(f"\n    - {d}" for d in self.details)
-
-
-@dataclass
-class Validation:
-    report: str
-    era: str
-    checks: list[Check]
-    identities: list[dict]
-    shares: list[dict]
-    notes: list[str]
-
-    @property
-    def critical_failures(self) -> list[Check]:
-        return [c for c in self.checks if c.failed_critical]
-
-    @property
-    def warnings(self) -> list[Check]:
-        return [c for c in self.checks if not c.success and c.severity != "critical"]
-
-    @property
-    def success(self) -> bool:
-        return not self.critical_failures
-
-    def summary(self) -> str:
-        passed = sum(c.success for c in self.checks)
-        return (
-            f"{self.report}: {len(self.checks)} 项检查，{passed} 项通过，"
-            f"{len(self.critical_failures)} 项严重不通过，{len(self.warnings)} 项警告"
-        )
-
-    def to_json(self) -> dict:
-        return {
-            "report": self.report,
-            "era": self.era,
-            "success": self.success,
-            "counts": {
-                "checks": len(self.checks),
-                "passed": sum(c.success for c in self.checks),
-                "critical_failures": len(self.critical_failures),
-                "warnings": len(self.warnings),
-            },
-            "checks": [asdict(c) for c in self.checks],
-            "identities": self.identities,
-            "shares": self.shares,
-            "notes": self.notes,
-        }
-
-    def write(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-    @classmethod
-    def read(cls, path: Path) -> Validation:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(
-            report=data["report"],
-            era=data["era"],
-            checks=[Check(**c) for c in data["checks"]],
-            identities=data["identities"],
-            shares=data["shares"],
-            notes=data["notes"],
-        )
 
 
 def _gx():

@@ -8,7 +8,7 @@ import html
 
 import pandas as pd
 
-from nianbao.checks.frames import SEVERITY_ZH
+from nianbao.checks.results import Validation, Verdict
 from nianbao.inputs.report import Report
 
 
@@ -25,7 +25,7 @@ def list_frame(report: Report, table_id: str) -> pd.DataFrame:
     per_row_units = any(r.unit for r in table.rows)  # a statistics table: the unit is a column of its own
     records = []
     for row in report.rows(table_id):
-        record = {fmt.label_column: row.label}
+        record: dict[str, str | None] = {fmt.label_column: row.label}
         if per_row_units:
             record["计量单位"] = (row.row.unit if row.row is not None else None) or table.unit
         for column in columns:
@@ -53,7 +53,7 @@ def table_html(report: Report, table_id: str) -> str:
     return f'<figure class="report-table"><figcaption>{caption}</figcaption>{body}{note}</figure>'
 
 
-def validation_html(report: Report, result) -> str:
+def validation_html(report: Report, result: Validation) -> str:
     """The validation chapter: summary, failed checks with their rows and numbers, every check, every share."""
     parts = [f'<p class="validation-summary">{html.escape(result.summary())}</p>']
     failed = [c for c in result.checks if not c.success]
@@ -62,7 +62,7 @@ def validation_html(report: Report, result) -> str:
         for check in failed:
             details = "".join(f"<li>{html.escape(d)}</li>" for d in check.details)
             parts.append(
-                f'<li class="finding {check.severity}"><strong>[{SEVERITY_ZH[check.severity]}]</strong> '
+                f'<li class="finding {check.severity.value}"><strong>[{check.severity.label}]</strong> '
                 f"{html.escape(check.description)}<ul>{details}</ul></li>"
             )
         parts.append("</ul>")
@@ -76,7 +76,7 @@ def validation_html(report: Report, result) -> str:
                 "左边": rec["lhs_expr"],
                 "关系": "=" if rec["op"] == "==" else "≤",
                 "右边": rec["rhs_expr"],
-                "结果": "不通过" if rec["failed_checks"] else "通过",
+                "结果": (Verdict.FAILED if rec["failed_checks"] else Verdict.PASSED).value,
             }
             for rec in result.identities
         ]
@@ -106,9 +106,9 @@ def validation_html(report: Report, result) -> str:
     rows = [
         {
             "规则": f"{c.suite}/{c.check}",
-            "级别": SEVERITY_ZH[c.severity],
+            "级别": c.severity.label,
             "说明": c.description,
-            "结果": "不适用" if c.evaluated == 0 else ("通过" if c.success else "不通过"),
+            "结果": c.verdict.value,
         }
         for c in result.checks
     ]
