@@ -8,7 +8,9 @@ import html
 
 import pandas as pd
 
-from nianbao.checks.results import Validation, Verdict
+from nianbao.checks import identity_checks as ic
+from nianbao.checks import share_checks as sc
+from nianbao.checks.results import Validation
 from nianbao.inputs.report import Report
 
 
@@ -71,12 +73,12 @@ def validation_html(report: Report, result: Validation) -> str:
     if result.identities:
         rows = [
             {
-                "检查": next((c.description for c in result.checks if c.check == rec["identity"]), rec["identity"]),
-                "位置": rec["column"],
-                "左边": rec["lhs_expr"],
-                "关系": "=" if rec["op"] == "==" else "≤",
-                "右边": rec["rhs_expr"],
-                "结果": (Verdict.FAILED if rec["failed_checks"] else Verdict.PASSED).value,
+                "检查": next((c.description for c in result.checks if c.check == rec[ic.IDENTITY]), rec[ic.IDENTITY]),
+                "位置": rec[ic.PLACE],
+                "左边": rec[ic.LHS_EXPR],
+                "关系": ic.relation(rec[ic.OP]),
+                "右边": rec[ic.RHS_EXPR],
+                "结果": ic.verdict(rec).value,
             }
             for rec in result.identities
         ]
@@ -86,17 +88,17 @@ def validation_html(report: Report, result: Validation) -> str:
         parts.append("<h3>公布占比的复核</h3>")
         groups: dict[tuple[str, str], list[dict]] = {}
         for rec in result.shares:
-            groups.setdefault((rec["title"], rec["base"]), []).append(rec)
+            groups.setdefault((rec[sc.TITLE], rec[sc.BASE]), []).append(rec)
         for (title, base), records in groups.items():
             rows = [
                 {
-                    "指标": rec["label"],
-                    "件数": rec["value"],
-                    "公布（%）": rec["published"],
-                    "重新计算（%）": rec["exact"],
-                    "按公布位数（%）": rec["at_printed"],
-                    "报告呈现（%）": rec["at_declared"],
-                    "结果": _share_verdict(rec),
+                    "指标": rec[sc.LABEL],
+                    "件数": rec[sc.VALUE],
+                    "公布（%）": rec[sc.PUBLISHED],
+                    "重新计算（%）": rec[sc.EXACT],
+                    "按公布位数（%）": rec[sc.AT_PRINTED],
+                    "报告呈现（%）": rec[sc.AT_DECLARED],
+                    "结果": sc.share_verdict(rec),
                 }
                 for rec in records
             ]
@@ -119,10 +121,3 @@ def validation_html(report: Report, result: Validation) -> str:
         parts.extend(f"<li>{html.escape(n)}</li>" for n in result.notes)
         parts.append("</ul>")
     return "\n".join(parts)
-
-
-def _share_verdict(rec: dict) -> str:
-    """What the two published-share checks said of this share."""
-    if "published_share_matches_counts" in rec["failed_checks"]:
-        return "与件数不符"
-    return "精度不同" if "published_share_precision" in rec["failed_checks"] else "一致"
