@@ -24,6 +24,7 @@ from nianbao.inputs.report import Report
 
 
 def _gx() -> tuple[Any, Any]:
+    """The great_expectations module and an ephemeral context that draws no progress bars."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
