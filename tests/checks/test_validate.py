@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import edit_csv
-from nianbao.checks.validate import Validation, validate
+from nianbao.checks.results import Validation
+from nianbao.checks.validate import validate
 from nianbao.inputs.report import load_report
 
 pytestmark = pytest.mark.slow  # Great Expectations runs

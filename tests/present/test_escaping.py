@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import edit_csv
-from nianbao.checks.validate import Check, Validation
+from nianbao.checks.results import Check, Validation
 from nianbao.inputs.report import load_report
 from nianbao.present import html as report_html
 from nianbao.present import official

@@ -6,6 +6,9 @@
   declared terms and written out as expressions, so that a failure names the rows and the numbers;
 - the published-shares frame: a row per published share, beside the share recomputed from the counts at the
   printed precision and at the declared precision.
+
+The columns of each frame are named by the family of checks that reads it (``table_checks``, ``identity_checks``,
+``share_checks``).
 """
 
 from __future__ import annotations
@@ -14,15 +17,17 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
+from nianbao.checks import identity_checks as ic
+from nianbao.checks import share_checks as sc
+from nianbao.checks import table_checks as tc
 from nianbao.formats import CellRef, Identity, Terms
-from nianbao.inputs.report import Report, format_number
+from nianbao.inputs.report import Item, Report, format_number
 from nianbao.inputs.tables import cell_kind
 from nianbao.shares import format_share, parse_published, percent, printed_decimals
-
-SEVERITY_ZH = {"critical": "严重", "warning": "警告", "info": "提示"}
 
 
 def table_frame(report: Report, table_id: str) -> pd.DataFrame:
@@ -32,22 +37,19 @@ def table_frame(report: Report, table_id: str) -> pd.DataFrame:
     records = []
     for row in data.rows:
         variant = row.row.variant if row.row is not None else None
-        record = {"label": row.label, "row": row.key, "kind": row.kind, "line": row.line, "variant": variant}
+        record = {tc.LABEL: row.label, tc.ROW: row.key, tc.KIND: row.kind, tc.LINE: row.line, tc.VARIANT: variant}
         for column in declared:
             cell = row.cells.get(column.id)
             value = cell.value if cell is not None else None
-            record[column.id] = float(value) if isinstance(value, Decimal) else None
-            record[f"{column.id}_text"] = cell.text if cell is not None else None
-            record[f"{column.id}_kind"] = cell_kind(row.kind, column)
+            record[tc.number_column(column.id)] = float(value) if isinstance(value, Decimal) else None
+            record[tc.text_column(column.id)] = cell.text if cell is not None else None
+            record[tc.kind_column(column.id)] = cell_kind(row.kind, column)
         records.append(record)
-    columns = ["label", "row", "kind", "line", "variant"] + [
-        name for c in declared for name in (c.id, f"{c.id}_text", f"{c.id}_kind")
-    ]
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    frame["variant"] = frame["variant"].astype("object")
+    frame = pd.DataFrame.from_records(records, columns=tc.table_columns(data.table))
+    frame[tc.VARIANT] = frame[tc.VARIANT].astype("object")
     for column in declared:
-        frame[column.id] = frame[column.id].astype("float64")
-        frame[f"{column.id}_text"] = frame[f"{column.id}_text"].astype("object")
+        frame[tc.number_column(column.id)] = frame[tc.number_column(column.id)].astype("float64")
+        frame[tc.text_column(column.id)] = frame[tc.text_column(column.id)].astype("object")
     return frame
 
 
@@ -69,25 +71,19 @@ def _cells(report: Report, terms: Terms, along: str, slot: str) -> list[TermCell
     source = report.previous if terms.previous else report
     if source is None:
         return None
-    if terms.share_base is not None:
-        ref = report.share_spec(terms.share_base).base_ref
-        table_id, row_ids = ref.table, (ref.row,)
-    else:
-        table_id, row_ids = terms.table, terms.rows
-    data = source.tables.get(table_id)
+    table_id, row_ids = _side(report, terms)
     prefix = "上年" if terms.previous else ""
     found: list[TermCell] = []
-    if data is not None:
+    if table_id is not None and (data := source.tables.get(table_id)) is not None:
         if along == "column":
             for row in source.rows(table_id, row_ids):
-                if isinstance(row.value(slot), Decimal):
-                    found.append(TermCell(prefix + row.label, row.value(slot), data.path, row.line))
-        else:
-            row = source.row(table_id, slot)
+                if isinstance(number := row.value(slot), Decimal):
+                    found.append(TermCell(prefix + row.label, number, data.path, row.line))
+        elif (row_at := source.row(table_id, slot)) is not None:
             for column in terms.columns:
-                if row is not None and isinstance(row.value(column), Decimal):
+                if isinstance(number := row_at.value(column), Decimal):
                     label = data.table.column(column).label
-                    found.append(TermCell(prefix + label, row.value(column), data.path, row.line))
+                    found.append(TermCell(prefix + label, number, data.path, row_at.line))
     if not found:
         return _cells(report, terms.fallback, along, slot) if terms.fallback is not None else None
     for extra in terms.also:
@@ -98,13 +94,23 @@ def _cells(report: Report, terms: Terms, along: str, slot: str) -> list[TermCell
     return found
 
 
+def _side(report: Report, terms: Terms) -> tuple[str | None, tuple[str, ...] | Literal["all"]]:
+    """The table and the rows of one side: the base of a share, or the declared table and rows."""
+    if terms.share_base is not None:
+        ref = report.share_spec(terms.share_base).base_ref
+        return ref.table, (ref.row,)
+    return terms.table, terms.rows
+
+
 def _expression(cells: list[TermCell]) -> str:
+    """One side written out: each term's label and number, and their sum when there are several."""
     parts = [f"{c.label} {format_number(c.value)}" for c in cells]
     total = sum((c.value for c in cells), Decimal(0))
     return " + ".join(parts) + (f" = {format_number(total)}" if len(cells) > 1 else "")
 
 
 def _where(report: Report, cells: list[TermCell]) -> str:
+    """The files and lines the cells were read from, file by file."""
     by_file: dict[str, list[int]] = {}
     for cell in cells:
         name = cell.path.relative_to(report.root) if cell.path.is_relative_to(report.root) else cell.path
@@ -112,16 +118,17 @@ def _where(report: Report, cells: list[TermCell]) -> str:
     return "；".join(f"{name} 第{'、'.join(map(str, sorted(set(lines))))}行" for name, lines in by_file.items())
 
 
-def _record(report: Report, identity: Identity, slot: str, lhs: list[TermCell], rhs: list[TermCell]) -> dict:
+def _record(report: Report, identity: Identity, slot: str, *, lhs: list[TermCell], rhs: list[TermCell]) -> dict:
+    """One row of the identities frame: the identity at ``slot``, its two sides summed and written out."""
     return {
-        "identity": identity.id,
-        "column": slot,
-        "lhs": float(sum((c.value for c in lhs), Decimal(0))),
-        "rhs": float(sum((c.value for c in rhs), Decimal(0))),
-        "lhs_expr": _expression(lhs),
-        "rhs_expr": _expression(rhs),
-        "op": identity.op,
-        "where": _where(report, lhs + rhs),
+        ic.IDENTITY: identity.id,
+        ic.PLACE: slot,
+        ic.LHS: float(sum((c.value for c in lhs), Decimal(0))),
+        ic.RHS: float(sum((c.value for c in rhs), Decimal(0))),
+        ic.LHS_EXPR: _expression(lhs),
+        ic.RHS_EXPR: _expression(rhs),
+        ic.OP: identity.op,
+        ic.WHERE: _where(report, lhs + rhs),
     }
 
 
@@ -131,14 +138,14 @@ def _slots(report: Report, identity: Identity) -> list[tuple[str, str]]:
     if identity.along == "column":
         columns = table.columns if table is not None else report.format.columns
         return [(c.id, f"{c.label}列") for c in columns if not identity.columns or c.id in identity.columns]
-    rows = report.rows(identity.lhs.table)
+    rows = report.rows(identity.lhs.table) if identity.lhs.table is not None else []
     return [(r.key, f"“{r.label}”行") for r in rows if not identity.rows or r.key in identity.rows]
 
 
 def _same_as_records(report: Report, identity: Identity) -> list[dict]:
     """Rows of ``lhs.table`` that state an indicator also stated elsewhere, against that statement."""
-    records = []
-    data = report.tables.get(identity.lhs.table)
+    records: list[dict] = []
+    data = report.tables.get(identity.lhs.table) if identity.lhs.table is not None else None
     if data is None:
         return records
     column = data.table.columns[0].id
@@ -152,33 +159,37 @@ def _same_as_records(report: Report, identity: Identity) -> list[dict]:
         lhs = [TermCell(f"{data.table.title}“{row.label}”", row.value(column), data.path, row.line)]
         other_table = report.tables[ref.table]
         rhs = [TermCell(f"正文“{other.label}”", other.value(column), other_table.path, other.line)]
-        records.append(_record(report, identity, f"{data.table.column(column).label}列", lhs, rhs))
+        records.append(_record(report, identity, f"{data.table.column(column).label}列", lhs=lhs, rhs=rhs))
     return records
 
 
 def _text_records(report: Report, identity: Identity) -> list[dict]:
     """Every statement of the prose chapter that the pattern finds, against the cell it states."""
-    text = report.prose.get(identity.chapter)
-    terms = identity.lhs
+    chapter, pattern, terms = identity.chapter, identity.pattern, identity.lhs
+    if chapter is None or pattern is None or terms.table is None:
+        return []
+    text = report.prose.get(chapter)
     row = report.row(terms.table, terms.rows[0]) if text and terms.rows else None
     column = terms.columns[0] if terms.columns else report.main_column(terms.table)
-    if row is None or not isinstance(row.value(column), Decimal):
+    if text is None or row is None or not isinstance(number := row.value(column), Decimal):
         return []
     data = report.tables[terms.table]
     label = f"{data.table.title}“{row.label}”{data.table.column(column).label}"
-    cell = [TermCell(label, row.value(column), data.path, row.line)]
-    prose = report.data_dir / "prose" / report.format.chapter(identity.chapter).file
+    cell = [TermCell(label, number, data.path, row.line)]
+    prose = report.data_dir / "prose" / str(report.format.chapter(chapter).file)
     where = _where(report, cell) + f"；{prose.relative_to(report.root)}"
     records = []
-    for match in re.finditer(identity.pattern, text):
+    for match in re.finditer(pattern, text):
         stated = [TermCell(f"正文“{match.group(0)}”", Decimal(match.group("n")), prose, 0)]
-        record = _record(report, identity, f"{report.params.heading(identity.chapter)}", cell, stated)
-        record["where"] = where
+        record = _record(report, identity, f"{report.params.heading(chapter)}", lhs=cell, rhs=stated)
+        record[ic.WHERE] = where
         records.append(record)
     return records
 
 
 def identity_records(report: Report, identity: Identity) -> list[dict]:
+    """The rows of the identities frame for one identity: one per place it is checked at where both sides are
+    reported (one per term of ``lhs`` when the identity holds for ``each``)."""
     if identity.along == "same_as":
         return _same_as_records(report, identity)
     if identity.along == "text":
@@ -186,74 +197,67 @@ def identity_records(report: Report, identity: Identity) -> list[dict]:
     records = []
     for slot, name in _slots(report, identity):
         lhs = _cells(report, identity.lhs, identity.along, slot)
-        rhs = _cells(report, identity.rhs, identity.along, slot)
+        rhs = _cells(report, identity.rhs, identity.along, slot) if identity.rhs is not None else None
         if not lhs or not rhs:
             continue
         for group in [[c] for c in lhs] if identity.each else [lhs]:
-            records.append(_record(report, identity, name, group, rhs))
+            records.append(_record(report, identity, name, lhs=group, rhs=rhs))
     return records
 
 
 def identities_frame(report: Report) -> pd.DataFrame:
+    """Every declared identity at every place it is checked at (see ``identity_records``)."""
     records = [rec for ident in report.format.identities for rec in identity_records(report, ident)]
-    columns = ["identity", "column", "lhs", "rhs", "lhs_expr", "rhs_expr", "op", "where"]
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    return frame.astype({"lhs": "float64", "rhs": "float64"})
+    frame = pd.DataFrame.from_records(records, columns=ic.COLUMNS)
+    return frame.astype({ic.LHS: "float64", ic.RHS: "float64"})
 
 
 def shares_frame(report: Report) -> pd.DataFrame:
-    records = []
-    for share_id in report.format.shares:
-        spec = report.share_spec(share_id)
-        base = report.share_base(share_id)
-        for item in report.share_items(share_id):
-            if item.published_share is None:
-                continue
-            published = parse_published(item.published_share)
-            decimals = printed_decimals(item.published_share)
-            base_number = base.number if base is not None else None
-            exact = percent(item.number, base_number, 6)  # None when the base is missing or zero
-            at_printed = format_share(percent(item.number, base_number, decimals), decimals)
-            records.append(
-                {
-                    "share": share_id,
-                    "title": spec.title,
-                    "table": spec.table,
-                    "label": item.label,
-                    "line": item.line,
-                    "value": item.value,
-                    "base": f"{base.label} {base.value}" if base is not None else "—",
-                    "published": format_share(published, decimals) if published is not None else item.published_share,
-                    "exact": format_number(exact.normalize()) if exact is not None else "—",
-                    "at_printed": at_printed,
-                    "at_declared": item.share or "—",
-                    "precision": spec.precision,
-                    "printed_decimals": decimals,
-                    "file": report.tables[spec.table].path.name,
-                }
-            )
-    columns = [
-        "share",
-        "title",
-        "table",
-        "label",
-        "line",
-        "value",
-        "base",
-        "published",
-        "exact",
-        "at_printed",
-        "at_declared",
-        "precision",
-        "printed_decimals",
-        "file",
+    """One row per published share: as printed, recomputed at the printed and at the declared precision."""
+    records = [
+        _share_record(report, share_id, item)
+        for share_id in report.format.shares
+        for item in report.share_items(share_id)
+        if item.published_share is not None
     ]
-    return pd.DataFrame.from_records(records, columns=columns)
+    return pd.DataFrame.from_records(records, columns=sc.COLUMNS)
+
+
+def _percent(part: Decimal | None, base: Decimal | None, precision: int) -> Decimal | None:
+    """``part / base`` in percent; None when either is missing or the base is zero."""
+    return percent(part, base, precision) if part is not None and base is not None else None
+
+
+def _share_record(report: Report, share_id: str, item: Item) -> dict:
+    """One row of the published-shares frame."""
+    spec = report.share_spec(share_id)
+    base = report.share_base(share_id)
+    printed = str(item.published_share)
+    published = parse_published(printed)
+    decimals = printed_decimals(printed)
+    base_number = base.number if base is not None else None
+    exact = _percent(item.number, base_number, 6)
+    return {
+        sc.SHARE: share_id,
+        sc.TITLE: spec.title,
+        sc.TABLE: spec.table,
+        sc.LABEL: item.label,
+        sc.LINE: item.line,
+        sc.VALUE: item.value,
+        sc.BASE: f"{base.label} {base.value}" if base is not None else "—",
+        sc.PUBLISHED: format_share(published, decimals) if published is not None else printed,
+        sc.EXACT: format_number(exact.normalize()) if exact is not None else "—",
+        sc.AT_PRINTED: format_share(_percent(item.number, base_number, decimals), decimals),
+        sc.AT_DECLARED: item.share or "—",
+        sc.PRECISION: spec.precision,
+        sc.PRINTED_DECIMALS: decimals,
+        sc.FILE: report.tables[spec.table].path.name,
+    }
 
 
 def frames(report: Report) -> dict[str, pd.DataFrame]:
     """Every frame a suite can name: ``table:<id>``, ``identities``, ``published_shares``."""
-    result = {f"table:{table_id}": table_frame(report, table_id) for table_id in report.tables}
-    result["identities"] = identities_frame(report)
-    result["published_shares"] = shares_frame(report)
+    result = {tc.frame_id(table_id): table_frame(report, table_id) for table_id in report.tables}
+    result[ic.FRAME] = identities_frame(report)
+    result[sc.FRAME] = shares_frame(report)
     return result

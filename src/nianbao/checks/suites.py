@@ -1,5 +1,6 @@
 """Expectation suites (Great Expectations Core 1.x JSON), one per table plus the identities and the
-published shares, derived from a format declaration and kept in ``expectations/<era>/``.
+published shares, built from a format declaration by the registered check types and kept in
+``expectations/<era>/``.
 
 The suites are generated from the declaration (``nianbao expectations --write``) and committed; the test
 suite checks that the committed files are what the declaration generates, so the two cannot drift. This
@@ -12,172 +13,43 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from nianbao.checks import identity_checks, share_checks, table_checks
+from nianbao.checks.identity_checks import DeclaredIdentity
+from nianbao.checks.share_checks import ShareCheck
+from nianbao.checks.table_checks import ColumnCheck, TableCheck, TableColumn
 from nianbao.formats import Format
-
-COUNT_REGEX = r"^(?:0|[1-9][0-9]*)$"
-MONEY_REGEX = r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
-SIGNED_REGEX = r"^[-+]?(?:0|[1-9][0-9]*)$"
-# (cell kind, pattern of the normalised cell text, check id, what the description says it must be)
-VALUE_CHECKS = (
-    ("count", COUNT_REGEX, "counts_are_non_negative_integers", "件数应为非负整数"),
-    ("money", MONEY_REGEX, "amounts_are_non_negative", "金额应为非负数"),
-    ("signed", SIGNED_REGEX, "changes_are_integers", "增减数应为整数（可带正负号）"),
-)
-
-
-def where(column: str, value: str) -> dict:
-    """A GX row condition ``column == value`` in its JSON form."""
-    return {"column": {"name": column}, "operator": "==", "parameter": value, "type": "comparison"}
-
-
-def _expectation(type_: str, kwargs: dict, *, severity: str, check: str, description: str, **meta) -> dict:
-    return {
-        "type": type_,
-        "kwargs": kwargs,
-        "meta": {"check": check, "description": description, **meta},
-        "severity": severity,
-    }
 
 
 def table_suite(fmt: Format, table_id: str) -> dict:
+    """The table's checks in registration order, then, column by column, its column checks."""
     table = fmt.tables[table_id]
-    expectations = []
-    if not table.free_rows:
-        expectations.append(
-            _expectation(
-                "expect_column_values_to_be_in_set",
-                {"column": "row", "value_set": [r.id for r in table.rows]},
-                severity="critical",
-                check="labels_declared",
-                description=f"“{table.title}”的每个指标都应是格式声明中的指标（或其已知别名）",
-            )
-        )
-    expectations.append(
-        _expectation(
-            "expect_column_values_to_be_unique",
-            {"column": "row"},
-            severity="critical",
-            check="no_duplicate_rows",
-            description=f"“{table.title}”中每个指标只能出现一次",
-        )
-    )
-    required = [r.id for r in table.rows if r.required]
-    if required:
-        expectations.append(
-            _expectation(
-                "expect_column_distinct_values_to_contain_set",
-                {"column": "row", "value_set": required},
-                severity="critical",
-                check="required_rows",
-                description=f"“{table.title}”必须包含: " + "、".join(table.row(r).label for r in required),
-            )
-        )
-    variants = table.variants()
-    if len(variants) > 1:
-        expectations.append(
-            _expectation(
-                "expect_column_unique_value_count_to_be_between",
-                {"column": "variant", "max_value": 1},
-                severity="critical",
-                check="one_layout_variant",
-                description=f"“{table.title}”只能采用一种行布局："
-                + "；或".join("、".join(r.label for r in rows) for rows in variants.values()),
-            )
-        )
-    row_kinds = {"count"} | {r.kind for r in table.rows}  # a label the declaration does not know counts as a count
+    expectations = [e for check in TableCheck.registered() for e in check.expectations(table)]
     for column in table.columns:
-        kinds = {column.kind} | ({"text"} & row_kinds) if column.kind else row_kinds
-        for kind, regex, check, wording in VALUE_CHECKS:
-            if kind not in kinds:
-                continue
-            expectations.append(
-                _expectation(
-                    "expect_column_values_to_match_regex",
-                    {"column": f"{column.id}_text", "regex": regex, "row_condition": where(f"{column.id}_kind", kind)},
-                    severity="critical",
-                    check=check,
-                    description=f"“{table.title}”{column.label}列的{wording}",
-                    column=column.id,
-                )
-            )
-        if table.complete:
-            expectations.append(
-                _expectation(
-                    "expect_column_values_to_not_be_null",
-                    {"column": f"{column.id}_text"},
-                    severity="warning",
-                    check="cells_reported",
-                    description=f"“{table.title}”{column.label}列的每个单元格都应填写（空白表示未报告，不等于 0）",
-                    column=column.id,
-                )
-            )
-        if table.plausible_max is not None and "count" in kinds:
-            expectations.append(
-                _expectation(
-                    "expect_column_values_to_be_between",
-                    {"column": column.id, "max_value": table.plausible_max, "row_condition": where(f"{column.id}_kind", "count")},
-                    severity="warning",
-                    check="plausible_magnitude",
-                    description=(
-                        f"“{table.title}”{column.label}列的数值不应超过 {table.plausible_max}（更大的数多半是多输了数字）"
-                    ),
-                    column=column.id,
-                )
-            )
+        declared = TableColumn(table, column)
+        expectations += [e for check in ColumnCheck.registered() for e in check.expectations(declared)]
     return {
         "name": f"{fmt.era}.{table_id}",
         "expectations": expectations,
-        "meta": {"frame": f"table:{table_id}", "table": table_id, "title": table.title, "era": fmt.era},
+        "meta": {"frame": table_checks.frame_id(table_id), "table": table_id, "title": table.title, "era": fmt.era},
     }
 
 
 def identities_suite(fmt: Format) -> dict:
-    expectations = []
-    for ident in fmt.identities:
-        condition = {"row_condition": where("identity", ident.id)}
-        if ident.op == "==":
-            type_, kwargs = "expect_column_pair_values_to_be_equal", {"column_A": "lhs", "column_B": "rhs"}
-        else:
-            type_ = "expect_column_pair_values_a_to_be_greater_than_b"
-            kwargs = {"column_A": "rhs", "column_B": "lhs", "or_equal": True}
-        expectations.append(
-            _expectation(
-                type_,
-                {**kwargs, **condition},
-                severity=ident.severity,
-                check=ident.id,
-                description=ident.description,
-                identity=ident.id,
-                op=ident.op,
-            )
-        )
+    """One expectation per declared identity, in the declaration's order."""
+    checks = DeclaredIdentity.registered()
     return {
         "name": f"{fmt.era}.identities",
-        "expectations": expectations,
-        "meta": {"frame": "identities", "title": "勾稽关系与合理性", "era": fmt.era},
+        "expectations": [e for ident in fmt.identities for check in checks for e in check.expectations(ident)],
+        "meta": {"frame": identity_checks.FRAME, "title": "勾稽关系与合理性", "era": fmt.era},
     }
 
 
 def shares_suite(fmt: Format) -> dict:
+    """The share checks, in registration order."""
     return {
         "name": f"{fmt.era}.published_shares",
-        "expectations": [
-            _expectation(
-                "expect_column_pair_values_to_be_equal",
-                {"column_A": "published", "column_B": "at_printed"},
-                severity="warning",
-                check="published_share_matches_counts",
-                description="公布的占比应与由件数按公布的小数位数四舍五入重新计算的占比一致",
-            ),
-            _expectation(
-                "expect_column_pair_values_to_be_equal",
-                {"column_A": "published", "column_B": "at_declared"},
-                severity="warning",
-                check="published_share_precision",
-                description="公布的占比应按声明的小数位数印刷（报告中按声明的精度呈现）",
-            ),
-        ],
-        "meta": {"frame": "published_shares", "title": "公布的占比", "era": fmt.era},
+        "expectations": [e for check in ShareCheck.registered() for e in check.expectations(fmt)],
+        "meta": {"frame": share_checks.FRAME, "title": "公布的占比", "era": fmt.era},
     }
 
 

@@ -2,106 +2,29 @@
 
 Great Expectations is imported here and only here, when a validation runs: it takes seconds to import.
 The outcome is a ``Validation``: every check with its severity and success, and for every failure the
-table, the rows (file and line), the expected and the observed values, in words a reviewer can read.
+table, the rows (file and line), the expected and the observed values, in the words of the check type that
+built the expectation (``registry``).
 """
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from nianbao.checks.frames import SEVERITY_ZH, frames
+from nianbao.checks import identity_checks, share_checks
+from nianbao.checks.frames import frames
+from nianbao.checks.registry import FAILED_CHECKS, REGISTRY, Outcome
+from nianbao.checks.results import Check, Validation
 from nianbao.checks.suites import load_suites
-from nianbao.errors import DeclarationError, did_you_mean
+from nianbao.errors import DeclarationError
 from nianbao.inputs.report import Report
 
 
-@dataclass
-class Check:
-    suite: str
-    check: str
-    severity: str
-    success: bool
-    description: str
-    table: str | None = None
-    details: list[str] = field(default_factory=list)
-    evaluated: int | None = None  # rows the check looked at (0: not applicable to this report)
-
-    @property
-    def failed_critical(self) -> bool:
-        return not self.success and self.severity == "critical"
-
-    def message(self) -> str:
-        head = f"[{SEVERITY_ZH.get(self.severity, self.severity)}] {self.description}"
-        return head + "".join(f"\n    - {d}" for d in self.details)
-
-
-@dataclass
-class Validation:
-    report: str
-    era: str
-    checks: list[Check]
-    identities: list[dict]
-    shares: list[dict]
-    notes: list[str]
-
-    @property
-    def critical_failures(self) -> list[Check]:
-        return [c for c in self.checks if c.failed_critical]
-
-    @property
-    def warnings(self) -> list[Check]:
-        return [c for c in self.checks if not c.success and c.severity != "critical"]
-
-    @property
-    def success(self) -> bool:
-        return not self.critical_failures
-
-    def summary(self) -> str:
-        passed = sum(c.success for c in self.checks)
-        return (
-            f"{self.report}: {len(self.checks)} 项检查，{passed} 项通过，"
-            f"{len(self.critical_failures)} 项严重不通过，{len(self.warnings)} 项警告"
-        )
-
-    def to_json(self) -> dict:
-        return {
-            "report": self.report,
-            "era": self.era,
-            "success": self.success,
-            "counts": {
-                "checks": len(self.checks),
-                "passed": sum(c.success for c in self.checks),
-                "critical_failures": len(self.critical_failures),
-                "warnings": len(self.warnings),
-            },
-            "checks": [asdict(c) for c in self.checks],
-            "identities": self.identities,
-            "shares": self.shares,
-            "notes": self.notes,
-        }
-
-    def write(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-    @classmethod
-    def read(cls, path: Path) -> Validation:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(
-            report=data["report"],
-            era=data["era"],
-            checks=[Check(**c) for c in data["checks"]],
-            identities=data["identities"],
-            shares=data["shares"],
-            notes=data["notes"],
-        )
-
-
-def _gx():
+def _gx() -> tuple[Any, Any]:
+    """The great_expectations module and an ephemeral context that draws no progress bars."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -111,73 +34,83 @@ def _gx():
     return gx, context
 
 
-def _records(frame: pd.DataFrame, result: dict) -> list[dict]:
-    index = result.get("unexpected_index_list") or []
-    return [frame.loc[i].to_dict() for i in index if i in frame.index]
+@dataclass(frozen=True)
+class _Suite:
+    """One suite file of the era: its file name and its JSON."""
+
+    file: str
+    json: dict
+
+    @property
+    def name(self) -> str:
+        return self.json["name"]
+
+    @property
+    def meta(self) -> dict:
+        return self.json.get("meta", {})
+
+    @property
+    def frame(self) -> str:
+        """The frame the suite runs on (``frames`` keeps it under this name)."""
+        return self.meta.get("frame", "")
+
+    @property
+    def expectations(self) -> list[dict]:
+        return self.json["expectations"]
+
+    def check(self, expectation: dict, *, success: bool, details: list[str], evaluated: int) -> Check:
+        """The result of one of its expectations."""
+        meta = expectation["meta"]
+        return Check(
+            suite=self.name,
+            check=meta["check"],
+            severity=expectation["severity"],
+            success=success,
+            description=meta["description"],
+            table=self.meta.get("table"),
+            details=details,
+            evaluated=evaluated,
+        )
 
 
-def _details(report: Report, suite_meta: dict, config: dict, frame: pd.DataFrame, result: dict) -> list[str]:
-    """Sentences naming the rows, the expected and the observed values of a failed expectation."""
-    check = config["meta"]["check"]
-    kind = suite_meta["frame"]
-    if kind == "identities":
-        out = []
-        for rec in _records(frame, result):
-            sign = "≠" if rec["op"] == "==" else ">"
-            out.append(f"{rec['column']}: {rec['lhs_expr']} {sign} {rec['rhs_expr']}（{rec['where']}）")
-        return out
-    if kind == "published_shares":
-        other = "at_printed" if check == "published_share_matches_counts" else "at_declared"
-        out = []
-        for rec in _records(frame, result):
-            if other == "at_printed":
-                out.append(
-                    f"{rec['file']} 第{rec['line']}行 {rec['label']}: 公布 {rec['published']}%，"
-                    f"由 {rec['value']} / {rec['base']} 计算为 {rec['exact']}%，"
-                    f"按公布的 {rec['printed_decimals']} 位小数四舍五入应为 {rec['at_printed']}%"
-                )
-            else:
-                out.append(
-                    f"{rec['file']} 第{rec['line']}行 {rec['label']}: 公布 {rec['published']}%"
-                    f"（{rec['printed_decimals']} 位小数），同组占比声明为 {rec['precision']} 位小数，"
-                    f"报告中呈现为 {rec['at_declared']}%"
-                )
-        return out
-    table = report.tables[suite_meta["table"]]
-    declared = table.table
-    name = table.path.relative_to(report.root) if table.path.is_relative_to(report.root) else table.path
-    if check == "required_rows":
-        observed = set(result.get("observed_value") or [])
-        missing = [r for r in config["kwargs"]["value_set"] if r not in observed]
-        return [f"{name}: 缺少指标“{declared.row(r).label}”" for r in missing]
-    if check == "one_layout_variant":
-        rows = frame[frame["variant"].notna()]
-        return [f"{name} 第{rec['line']}行 “{rec['label']}”（{rec['variant']} 布局）" for rec in rows.to_dict(orient="records")]
-    if check == "cells_reported":
-        label = declared.column(config["meta"]["column"]).label
-        rows = "、".join(f"第{rec['line']}行“{rec['label']}”" for rec in _records(frame, result))
-        return [f"{name} {label}列空白（未报告，与 0 区分）: {rows}"]
-    out = []
-    for rec in _records(frame, result):
-        where = f"{name} 第{rec['line']}行 “{rec['label']}”"
-        if check == "labels_declared":
-            names = [n for r in declared.rows for n in r.names()]
-            guess = did_you_mean(rec["label"], names)
-            hint = f"，是否想写“{guess}”？" if guess else ""
-            out.append(f"{where}: 不是表“{declared.title}”中声明的指标{hint}可用: {'、'.join(r.label for r in declared.rows)}")
-        elif check == "no_duplicate_rows":
-            out.append(f"{where}: 指标重复出现")
-        else:
-            column = config["meta"]["column"]
-            label = declared.column(column).label
-            if check == "plausible_magnitude":
-                out.append(
-                    f"{where} {label}列: {rec[f'{column}_text']} 大于 {config['kwargs']['max_value']}，请核对是否多输入了数字"
-                )
-                continue
-            expected = {"counts_are_non_negative_integers": "非负整数", "changes_are_integers": "整数"}.get(check, "非负数")
-            out.append(f"{where} {label}列: {rec[f'{column}_text']!r} 不是{expected}")
-    return out
+def _not_applicable(suite: _Suite) -> list[Check]:
+    """The checks of a table the report has no data file for: passed, having looked at no row."""
+    return [suite.check(e, success=True, details=[], evaluated=0) for e in suite.expectations]
+
+
+@dataclass(frozen=True)
+class _Runner:
+    """Great Expectations, ready to validate the frames of one report."""
+
+    report: Report
+    gx: Any  # the great_expectations module
+    source: Any  # the pandas data source the frames are added to
+
+    def run(self, suite: _Suite, frame: pd.DataFrame) -> list[Check]:
+        """Validate ``frame`` against ``suite``; record on each row of the frame the checks that flagged it."""
+        expectations = self.gx.ExpectationSuite(name=suite.name, expectations=suite.expectations, meta=suite.meta)
+        asset = self.source.add_dataframe_asset(suite.file.removesuffix(".json"))
+        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame})
+        outcome = batch.validate(expectations, result_format="COMPLETE")
+        checks: list[Check] = []
+        failed_rows: dict[Any, list[str]] = {}  # frame index -> checks that flagged the row
+        for config, result in zip(suite.expectations, outcome.results, strict=True):
+            res = result.result or {}
+            for index in res.get("unexpected_index_list") or []:
+                failed_rows.setdefault(index, []).append(config["meta"]["check"])
+            if result.exception_info and result.exception_info.get("raised_exception"):
+                message = result.exception_info.get("exception_message")
+                raise DeclarationError(f"校验规则 {suite.file} / {config['meta']['check']} 无法执行: {message}")
+            seen = Outcome(report=self.report, suite=suite.meta, expectation=config, frame=frame, result=res)
+            checks.append(self._check(suite, seen, success=bool(result.success)))
+        frame[FAILED_CHECKS] = [failed_rows.get(index, []) for index in frame.index]
+        return checks
+
+    def _check(self, suite: _Suite, seen: Outcome, *, success: bool) -> Check:
+        """The result of one expectation, worded and counted by the type that built it."""
+        check_type = REGISTRY.for_expectation(seen.expectation)
+        details = [] if success else check_type.details(seen)
+        return suite.check(seen.expectation, success=success, details=details, evaluated=check_type.evaluated(seen))
 
 
 def validate(report: Report) -> Validation:
@@ -190,64 +123,20 @@ def validate(report: Report) -> Validation:
         )
     gx, context = _gx()
     data = frames(report)
-    source = context.data_sources.add_pandas("report")
+    runner = _Runner(report, gx, context.data_sources.add_pandas("report"))
     checks: list[Check] = []
-    for name, suite_json in suites.items():
-        meta = suite_json.get("meta", {})
-        frame = data.get(meta.get("frame"))
-        suite = gx.ExpectationSuite(name=suite_json["name"], expectations=suite_json["expectations"], meta=meta)
+    for file, suite_json in suites.items():
+        suite = _Suite(file, suite_json)
+        frame = data.get(suite.frame)
         if frame is None:  # the table has no data file in this report
-            for config in suite_json["expectations"]:
-                checks.append(
-                    Check(
-                        suite=suite_json["name"],
-                        check=config["meta"]["check"],
-                        severity=config["severity"],
-                        success=True,
-                        description=config["meta"]["description"],
-                        table=meta.get("table"),
-                        evaluated=0,
-                    )
-                )
-            continue
-        asset = source.add_dataframe_asset(name.removesuffix(".json"))
-        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame})
-        outcome = batch.validate(suite, result_format="COMPLETE")
-        failed_rows: dict = {}  # frame index -> checks that flagged the row
-        for config, result in zip(suite_json["expectations"], outcome.results, strict=True):
-            res = result.result or {}
-            for index in res.get("unexpected_index_list") or []:
-                failed_rows.setdefault(index, []).append(config["meta"]["check"])
-            if result.exception_info and result.exception_info.get("raised_exception"):
-                raise DeclarationError(
-                    f"校验规则 {name} / {config['meta']['check']} 无法执行: {result.exception_info.get('exception_message')}"
-                )
-            details = [] if result.success else _details(report, meta, config, frame, res)
-            checks.append(
-                Check(
-                    suite=suite_json["name"],
-                    check=config["meta"]["check"],
-                    severity=config["severity"],
-                    success=bool(result.success),
-                    description=config["meta"]["description"],
-                    table=meta.get("table"),
-                    details=details,
-                    evaluated=_evaluated(frame, config, res),
-                )
-            )
-        frame["failed_checks"] = [failed_rows.get(index, []) for index in frame.index]
+            checks += _not_applicable(suite)
+        else:
+            checks += runner.run(suite, frame)
     return Validation(
         report=report.label,
         era=report.format.era,
         checks=checks,
-        identities=data["identities"].to_dict(orient="records"),
-        shares=data["published_shares"].to_dict(orient="records"),
+        identities=data[identity_checks.FRAME].to_dict(orient="records"),
+        shares=data[share_checks.FRAME].to_dict(orient="records"),
         notes=report.notes,
     )
-
-
-def _evaluated(frame: pd.DataFrame, config: dict, result: dict) -> int:
-    condition = config["kwargs"].get("row_condition")
-    if condition:
-        return int((frame[condition["column"]["name"]] == condition["parameter"]).sum())
-    return int(result.get("element_count", len(frame)))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from nianbao.checks.results import Verdict
 from nianbao.paths import VALIDATION_FILE
 
 SEP = " | "
@@ -164,7 +165,7 @@ def validation_facts(validation: dict) -> list[str]:
     counts = validation["counts"]
     facts = [SEP.join(("校验汇总", *(f"{k}={v}" for k, v in counts.items())))]
     for check in validation["checks"]:
-        verdict = "不适用" if check.get("evaluated") == 0 else ("通过" if check["success"] else "不通过")
+        verdict = Verdict.of(success=check["success"], evaluated=check.get("evaluated")).value
         facts.append(SEP.join(("校验", check["severity"], verdict, f"{check['suite']}/{check['check']}", check["description"])))
         facts.extend(SEP.join(("  明细", d)) for d in check["details"])
     return facts

@@ -8,7 +8,9 @@ import html
 
 import pandas as pd
 
-from nianbao.checks.frames import SEVERITY_ZH
+from nianbao.checks import identity_checks as ic
+from nianbao.checks import share_checks as sc
+from nianbao.checks.results import Validation
 from nianbao.inputs.report import Report
 
 
@@ -25,7 +27,7 @@ def list_frame(report: Report, table_id: str) -> pd.DataFrame:
     per_row_units = any(r.unit for r in table.rows)  # a statistics table: the unit is a column of its own
     records = []
     for row in report.rows(table_id):
-        record = {fmt.label_column: row.label}
+        record: dict[str, str | None] = {fmt.label_column: row.label}
         if per_row_units:
             record["计量单位"] = (row.row.unit if row.row is not None else None) or table.unit
         for column in columns:
@@ -53,7 +55,7 @@ def table_html(report: Report, table_id: str) -> str:
     return f'<figure class="report-table"><figcaption>{caption}</figcaption>{body}{note}</figure>'
 
 
-def validation_html(report: Report, result) -> str:
+def validation_html(report: Report, result: Validation) -> str:
     """The validation chapter: summary, failed checks with their rows and numbers, every check, every share."""
     parts = [f'<p class="validation-summary">{html.escape(result.summary())}</p>']
     failed = [c for c in result.checks if not c.success]
@@ -62,7 +64,7 @@ def validation_html(report: Report, result) -> str:
         for check in failed:
             details = "".join(f"<li>{html.escape(d)}</li>" for d in check.details)
             parts.append(
-                f'<li class="finding {check.severity}"><strong>[{SEVERITY_ZH[check.severity]}]</strong> '
+                f'<li class="finding {check.severity.value}"><strong>[{check.severity.label}]</strong> '
                 f"{html.escape(check.description)}<ul>{details}</ul></li>"
             )
         parts.append("</ul>")
@@ -71,12 +73,12 @@ def validation_html(report: Report, result) -> str:
     if result.identities:
         rows = [
             {
-                "检查": next((c.description for c in result.checks if c.check == rec["identity"]), rec["identity"]),
-                "位置": rec["column"],
-                "左边": rec["lhs_expr"],
-                "关系": "=" if rec["op"] == "==" else "≤",
-                "右边": rec["rhs_expr"],
-                "结果": "不通过" if rec["failed_checks"] else "通过",
+                "检查": next((c.description for c in result.checks if c.check == rec[ic.IDENTITY]), rec[ic.IDENTITY]),
+                "位置": rec[ic.PLACE],
+                "左边": rec[ic.LHS_EXPR],
+                "关系": ic.relation(rec[ic.OP]),
+                "右边": rec[ic.RHS_EXPR],
+                "结果": ic.verdict(rec).value,
             }
             for rec in result.identities
         ]
@@ -86,17 +88,17 @@ def validation_html(report: Report, result) -> str:
         parts.append("<h3>公布占比的复核</h3>")
         groups: dict[tuple[str, str], list[dict]] = {}
         for rec in result.shares:
-            groups.setdefault((rec["title"], rec["base"]), []).append(rec)
+            groups.setdefault((rec[sc.TITLE], rec[sc.BASE]), []).append(rec)
         for (title, base), records in groups.items():
             rows = [
                 {
-                    "指标": rec["label"],
-                    "件数": rec["value"],
-                    "公布（%）": rec["published"],
-                    "重新计算（%）": rec["exact"],
-                    "按公布位数（%）": rec["at_printed"],
-                    "报告呈现（%）": rec["at_declared"],
-                    "结果": _share_verdict(rec),
+                    "指标": rec[sc.LABEL],
+                    "件数": rec[sc.VALUE],
+                    "公布（%）": rec[sc.PUBLISHED],
+                    "重新计算（%）": rec[sc.EXACT],
+                    "按公布位数（%）": rec[sc.AT_PRINTED],
+                    "报告呈现（%）": rec[sc.AT_DECLARED],
+                    "结果": sc.share_verdict(rec),
                 }
                 for rec in records
             ]
@@ -106,9 +108,9 @@ def validation_html(report: Report, result) -> str:
     rows = [
         {
             "规则": f"{c.suite}/{c.check}",
-            "级别": SEVERITY_ZH[c.severity],
+            "级别": c.severity.label,
             "说明": c.description,
-            "结果": "不适用" if c.evaluated == 0 else ("通过" if c.success else "不通过"),
+            "结果": c.verdict.value,
         }
         for c in result.checks
     ]
@@ -119,10 +121,3 @@ def validation_html(report: Report, result) -> str:
         parts.extend(f"<li>{html.escape(n)}</li>" for n in result.notes)
         parts.append("</ul>")
     return "\n".join(parts)
-
-
-def _share_verdict(rec: dict) -> str:
-    """What the two published-share checks said of this share."""
-    if "published_share_matches_counts" in rec["failed_checks"]:
-        return "与件数不符"
-    return "精度不同" if "published_share_precision" in rec["failed_checks"] else "一致"

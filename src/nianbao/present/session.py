@@ -126,7 +126,8 @@ class Session:
     def validate(self):
         """The result of the expectation suites: the one ``nianbao run`` computed before starting this kernel
         (in the output folder), or, when exploring interactively, a fresh run of the suites."""
-        from nianbao.checks.validate import Validation, validate
+        from nianbao.checks.results import Validation
+        from nianbao.checks.validate import validate
 
         if self.output_dir is not None and (self.output_dir / VALIDATION_FILE).exists():
             return Validation.read(self.output_dir / VALIDATION_FILE)

@@ -1,0 +1,78 @@
+"""The identities of a format declaration (``lhs op rhs``), one check per declared identity, whose id, severity
+and description the declaration gives.
+
+The identities frame (``frames.identities_frame``) has a row per identity and place it is checked at (a column,
+a row, a statement), with the columns named here: the two sides summed (``lhs``, ``rhs``), written out as
+expressions (``lhs_expr``, ``rhs_expr``), the relation (``op``) and the files and lines of the terms (``where``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from nianbao.checks.registry import FAILED_CHECKS, CheckType, Outcome, register, where
+from nianbao.checks.results import Severity, Verdict
+from nianbao.formats import Identity
+
+FRAME: Final = "identities"
+IDENTITY: Final = "identity"
+PLACE: Final = "column"  # where the identity is checked: a column, a row, a chapter
+LHS: Final = "lhs"
+RHS: Final = "rhs"
+LHS_EXPR: Final = "lhs_expr"
+RHS_EXPR: Final = "rhs_expr"
+OP: Final = "op"
+WHERE: Final = "where"
+COLUMNS: Final = (IDENTITY, PLACE, LHS, RHS, LHS_EXPR, RHS_EXPR, OP, WHERE)
+"""Every column of the identities frame, in order."""
+
+
+def relation(op: str) -> str:
+    """How a table of identities prints the relation ``op``: = or ≤."""
+    return "=" if op == "==" else "≤"
+
+
+def broken(op: str) -> str:
+    """How a failure prints the relation ``op`` does not hold in: ≠ or >."""
+    return "≠" if op == "==" else ">"
+
+
+def verdict(record: dict) -> Verdict:
+    """What the identity came to at one row of the identities frame: 不通过 when a check flagged the row."""
+    return Verdict.FAILED if record[FAILED_CHECKS] else Verdict.PASSED
+
+
+@register
+class DeclaredIdentity(CheckType[Identity]):
+    """``lhs == rhs`` or ``lhs <= rhs`` at every row of the identities frame that belongs to the identity."""
+
+    id = "identity"
+    frame = FRAME
+
+    def expectations(self, declared: Identity) -> list[dict]:
+        condition = {"row_condition": where(IDENTITY, declared.id)}
+        kwargs: dict[str, Any]
+        if declared.op == "==":
+            gx_type, kwargs = "expect_column_pair_values_to_be_equal", {"column_A": LHS, "column_B": RHS}
+        else:
+            gx_type = "expect_column_pair_values_a_to_be_greater_than_b"
+            kwargs = {"column_A": RHS, "column_B": LHS, "or_equal": True}
+        return [
+            self.expectation(
+                gx_type,
+                {**kwargs, **condition},
+                severity=Severity(declared.severity),
+                description=declared.description,
+                check=declared.id,
+                identity=declared.id,
+                op=declared.op,
+            )
+        ]
+
+    def reads(self, declared: Identity) -> tuple[str, ...]:
+        return COLUMNS
+
+    def details(self, outcome: Outcome) -> list[str]:
+        return [
+            f"{rec[PLACE]}: {rec[LHS_EXPR]} {broken(rec[OP])} {rec[RHS_EXPR]}（{rec[WHERE]}）" for rec in outcome.unexpected()
+        ]

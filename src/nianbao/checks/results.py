@@ -1,0 +1,138 @@
+"""The result of the checks of a report: each check's severity, success and wording (``Check``), all of them
+together (``Validation``, written to and read from ``validation.json``), and the words a report prints for a
+severity (``Severity``) and for an outcome (``Verdict``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    """How much a failed check matters: a critical failure stops the report, the others are listed in it."""
+
+    CRITICAL = "critical"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        """The word the report and the messages print: 严重, 警告, 提示."""
+        return _SEVERITY_LABELS[self]
+
+
+_SEVERITY_LABELS = {Severity.CRITICAL: "严重", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+class Verdict(StrEnum):
+    """What a check, or a row it checked, came to, in the words of the report."""
+
+    PASSED = "通过"
+    FAILED = "不通过"
+    NOT_APPLICABLE = "不适用"
+
+    @classmethod
+    def of(cls, *, success: bool, evaluated: int | None) -> Verdict:
+        """不适用 when the check looked at no row of this report, else 通过 or 不通过."""
+        if evaluated == 0:
+            return cls.NOT_APPLICABLE
+        return cls.PASSED if success else cls.FAILED
+
+
+@dataclass
+class Check:
+    """One expectation run on a report: its suite, check id, severity, success and, when it failed, the details."""
+
+    suite: str
+    check: str
+    severity: Severity
+    success: bool
+    description: str
+    table: str | None = None
+    details: list[str] = field(default_factory=list)
+    evaluated: int | None = None  # rows the check looked at (0: not applicable to this report)
+
+    def __post_init__(self) -> None:
+        self.severity = Severity(self.severity)
+
+    @property
+    def failed_critical(self) -> bool:
+        return not self.success and self.severity == Severity.CRITICAL
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict.of(success=self.success, evaluated=self.evaluated)
+
+    def to_json(self) -> dict:
+        """The check as ``validation.json`` holds it: its fields in order, the severity as a plain string."""
+        return {**asdict(self), "severity": self.severity.value}
+
+    def message(self) -> str:
+        """The check as the command line prints it: ``[severity] description`` and one line per detail."""
+        head = f"[{self.severity.label}] {self.description}"
+        return head + "".join(f"\n    - {d}" for d in self.details)
+
+
+@dataclass
+class Validation:
+    """Every check of a report, with the identities and published shares they ran on and the reading notes."""
+
+    report: str
+    era: str
+    checks: list[Check]
+    identities: list[dict]
+    shares: list[dict]
+    notes: list[str]
+
+    @property
+    def critical_failures(self) -> list[Check]:
+        return [c for c in self.checks if c.failed_critical]
+
+    @property
+    def warnings(self) -> list[Check]:
+        return [c for c in self.checks if not c.success and c.severity != Severity.CRITICAL]
+
+    @property
+    def success(self) -> bool:
+        return not self.critical_failures
+
+    def summary(self) -> str:
+        passed = sum(c.success for c in self.checks)
+        return (
+            f"{self.report}: {len(self.checks)} 项检查，{passed} 项通过，"
+            f"{len(self.critical_failures)} 项严重不通过，{len(self.warnings)} 项警告"
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "report": self.report,
+            "era": self.era,
+            "success": self.success,
+            "counts": {
+                "checks": len(self.checks),
+                "passed": sum(c.success for c in self.checks),
+                "critical_failures": len(self.critical_failures),
+                "warnings": len(self.warnings),
+            },
+            "checks": [c.to_json() for c in self.checks],
+            "identities": self.identities,
+            "shares": self.shares,
+            "notes": self.notes,
+        }
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def read(cls, path: Path) -> Validation:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(
+            report=data["report"],
+            era=data["era"],
+            checks=[Check(**c) for c in data["checks"]],
+            identities=data["identities"],
+            shares=data["shares"],
+            notes=data["notes"],
+        )

@@ -1,0 +1,71 @@
+"""The identity check: one type for every identity a declaration lists, its expectations, its words for a failure
+on an identities frame made by hand, and how the report's table of identities prints a relation and a verdict."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from nianbao.checks.identity_checks import COLUMNS, DeclaredIdentity, broken, relation, verdict
+from nianbao.checks.registry import Outcome
+from nianbao.formats import load_format
+
+FMT = load_format("old-free-text")
+
+
+def _identity(identity_id: str):
+    return next(i for i in FMT.identities if i.id == identity_id)
+
+
+class TestDeclaredIdentityExpectations:
+    def test_an_equality_compares_the_two_sides_of_its_rows(self):
+        (expectation,) = DeclaredIdentity().expectations(_identity("application_channels_sum"))
+        assert expectation["type"] == "expect_column_pair_values_to_be_equal"
+        assert expectation["kwargs"]["column_A"] == "lhs" and expectation["kwargs"]["column_B"] == "rhs"
+        assert expectation["kwargs"]["row_condition"]["parameter"] == "application_channels_sum"
+        assert expectation["meta"] == {
+            "check": "application_channels_sum",
+            "type": "identity",
+            "description": "各申请方式之和应等于收到申请总数",
+            "identity": "application_channels_sum",
+            "op": "==",
+        }
+        assert expectation["severity"] == "critical"
+
+    def test_an_inequality_asks_rhs_to_be_at_least_lhs(self):
+        (expectation,) = DeclaredIdentity().expectations(_identity("proactive_parts_within_total"))
+        assert expectation["type"] == "expect_column_pair_values_a_to_be_greater_than_b"
+        assert {k: v for k, v in expectation["kwargs"].items() if k != "row_condition"} == {
+            "column_A": "rhs",
+            "column_B": "lhs",
+            "or_equal": True,
+        }
+        assert expectation["severity"] == "warning" and expectation["meta"]["op"] == "<="
+
+
+class TestDeclaredIdentityDetails:
+    def test_one_sentence_per_flagged_row(self):
+        (expectation,) = DeclaredIdentity().expectations(_identity("proactive_parts_within_total"))
+        records = [
+            ["proactive_parts_within_total", "本年列", 3.0, 2.0, "a 1 + b 2 = 3", "c 2", "<=", "x.csv 第2、3行"],
+            ["proactive_parts_within_total", "历年累计列", 1.0, 2.0, "a 1", "c 2", "<=", "x.csv 第2行"],
+            ["application_channels_sum", "本年列", 1.0, 2.0, "d 1", "e 2", "==", "y.csv 第4行"],
+        ]
+        frame = pd.DataFrame(records, columns=list(COLUMNS))
+        outcome = Outcome(report=None, suite={}, expectation=expectation, frame=frame, result={"unexpected_index_list": [0, 2]})
+        assert DeclaredIdentity().details(outcome) == [
+            "本年列: a 1 + b 2 = 3 > c 2（x.csv 第2、3行）",
+            "本年列: d 1 ≠ e 2（y.csv 第4行）",
+        ]
+
+
+class TestRelation:
+    @pytest.mark.parametrize("op, printed, failed", [("==", "=", "≠"), ("<=", "≤", ">")])
+    def test_printed_and_broken(self, op, printed, failed):
+        assert (relation(op), broken(op)) == (printed, failed)
+
+
+class TestVerdict:
+    def test_a_row_a_check_flagged_fails(self):
+        assert verdict({"failed_checks": ["answers_sum"]}) == "不通过"
+        assert verdict({"failed_checks": []}) == "通过"
