@@ -185,8 +185,22 @@ def _delimiter(text: str) -> str:
     return ","
 
 
+@dataclass(frozen=True)
+class _TableFile:
+    """A data file being read as the declared ``table`` of ``fmt``."""
+
+    path: Path
+    table: Table
+    fmt: Format
+
+    @property
+    def known(self) -> list[str]:
+        return [self.fmt.label_column, *(c.label for c in self.table.columns), self.fmt.share_column]
+
+
 def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
     """Read one table file. Raises DataError for an unreadable file, header or cell."""
+    file = _TableFile(path, table, fmt)
     text, encoding = decode(path)
     delimiter = _delimiter(text)
     records = [(i + 1, r) for i, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)) if any(c.strip() for c in r)]
@@ -194,63 +208,77 @@ def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
         raise DataError(
             "文件为空", path=path, expected=f"表头 {fmt.label_column},{','.join(c.label for c in table.columns)} 和数据行"
         )
-    header_line, printed = records[0]
-    column_by_name = {unicodedata.normalize("NFKC", n): c for c in table.columns for n in c.names()}
-    normalised = [unicodedata.normalize("NFKC", h).strip() for h in printed]
-    header = [column_by_name[h].label if h in column_by_name else h for h in normalised]
-    known = [fmt.label_column, *(c.label for c in table.columns), fmt.share_column]
-    for name in header:
-        if name not in known:
-            guess = did_you_mean(name, known)
-            raise DataError(
-                "未知的列",
-                path=path,
-                line=header_line,
-                value=name,
-                expected=" / ".join(known),
-                hint=f"是否想写 {guess!r}？" if guess else None,
-            )
-    if len(set(header)) != len(header):
-        raise DataError("表头有重复的列", path=path, line=header_line, value=",".join(header))
-    missing = [c for c in (fmt.label_column, *(c.label for c in table.columns if not c.optional)) if c not in header]
-    if missing:
-        raise DataError("缺少列", path=path, line=header_line, value=",".join(missing), expected=",".join(known))
-    position = {name: i for i, name in enumerate(header)}
-    present = [c.id for c in table.columns if c.label in position]
+    header = _header(file, *records[0])
+    present = [c.id for c in table.columns if c.label in header]
     result = DataTable(table=table, path=path, encoding=encoding, columns=present)
     if encoding != "UTF-8":
         result.notes.append(f"{path.name} 以 {encoding} 编码读取")
     if delimiter != ",":
         result.notes.append(f"{path.name} 以{DELIMITER_NAMES[delimiter]}分隔读取")
     for line, record in records[1:]:
-        if len(record) > len(header):
-            extra = [c for c in record[len(header) :] if c.strip()]
-            if extra:
-                raise DataError(
-                    f"该行有 {len(record)} 个单元格，表头只有 {len(header)} 列",
-                    path=path,
-                    line=line,
-                    value=",".join(record),
-                    expected=",".join(header),
-                )
-        record = record + [""] * (len(header) - len(record))
-        label = record[position[fmt.label_column]].strip()
-        if not label:
-            raise DataError("指标名称为空", path=path, line=line, value=",".join(record))
-        row = None if table.free_rows else table.match(label)
-        row_kind = row.kind if row is not None else "count"
-        cells = {}
-        for column in table.columns:
-            if column.label in position:
-                kind = cell_kind(row_kind, column)
-                cells[column.id] = parse_cell(record[position[column.label]], kind, path=path, line=line, column=column.label)
-        share = record[position[fmt.share_column]].strip() if fmt.share_column in position else ""
-        for cell in cells.values():
+        row = _data_row(file, header, line, record)
+        for cell in row.cells.values():
             result.notes.extend(f"{path.name} 第{line}行: {n}" for n in cell.notes)
-        if row is not None and is_variant(label, row):
-            result.notes.append(f"{path.name} 第{line}行: 公布的指标名称“{label}”按已知别名对应到“{row.label}”")
-        result.rows.append(DataRow(table=table.id, line=line, label=label, row=row, cells=cells, published_share=share or None))
+        if row.row is not None and is_variant(row.label, row.row):
+            result.notes.append(f"{path.name} 第{line}行: 公布的指标名称“{row.label}”按已知别名对应到“{row.row.label}”")
+        result.rows.append(row)
     return result
+
+
+def _header(file: _TableFile, line: int, printed: list[str]) -> list[str]:
+    """The header row as declared column labels (aliases and full-width forms mapped); DataError for an unknown,
+    duplicate or missing column."""
+    table, fmt = file.table, file.fmt
+    column_by_name = {unicodedata.normalize("NFKC", n): c for c in table.columns for n in c.names()}
+    normalised = [unicodedata.normalize("NFKC", h).strip() for h in printed]
+    header = [column_by_name[h].label if h in column_by_name else h for h in normalised]
+    known = file.known
+    for name in header:
+        if name not in known:
+            guess = did_you_mean(name, known)
+            raise DataError(
+                "未知的列",
+                path=file.path,
+                line=line,
+                value=name,
+                expected=" / ".join(known),
+                hint=f"是否想写 {guess!r}？" if guess else None,
+            )
+    if len(set(header)) != len(header):
+        raise DataError("表头有重复的列", path=file.path, line=line, value=",".join(header))
+    missing = [c for c in (fmt.label_column, *(c.label for c in table.columns if not c.optional)) if c not in header]
+    if missing:
+        raise DataError("缺少列", path=file.path, line=line, value=",".join(missing), expected=",".join(known))
+    return header
+
+
+def _data_row(file: _TableFile, header: list[str], line: int, record: list[str]) -> DataRow:
+    """One data row: its label matched to a declared row, every present column parsed as the row's kind wants."""
+    table, fmt, path = file.table, file.fmt, file.path
+    if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
+        raise DataError(
+            f"该行有 {len(record)} 个单元格，表头只有 {len(header)} 列",
+            path=path,
+            line=line,
+            value=",".join(record),
+            expected=",".join(header),
+        )
+    record = record + [""] * (len(header) - len(record))
+    position = {name: i for i, name in enumerate(header)}
+    label = record[position[fmt.label_column]].strip()
+    if not label:
+        raise DataError("指标名称为空", path=path, line=line, value=",".join(record))
+    row = None if table.free_rows else table.match(label)
+    row_kind = row.kind if row is not None else "count"
+    cells = {
+        column.id: parse_cell(
+            record[position[column.label]], cell_kind(row_kind, column), path=path, line=line, column=column.label
+        )
+        for column in table.columns
+        if column.label in position
+    }
+    share = record[position[fmt.share_column]].strip() if fmt.share_column in position else ""
+    return DataRow(table=table.id, line=line, label=label, row=row, cells=cells, published_share=share or None)
 
 
 def read_tables(data_dir: Path, fmt: Format) -> dict[str, DataTable]:
