@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -282,36 +283,48 @@ class Format(_Model):
 
     @model_validator(mode="after")
     def _references(self) -> Format:
+        problems = self._table_problems() + self._share_problems() + self._identity_problems()
+        problems += self._chapter_problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def _unknown(self, where: str, table: str, rows: Iterable[str] = (), columns: Iterable[str] = ()) -> list[str]:
+        """What ``where`` names that the declaration does not have: the table, its rows (or groups), its columns."""
+        if table not in self.tables:
+            return [f"{where}: unknown table {table!r}"]
+        declared = {r.id for r in self.tables[table].rows} | set(self.tables[table].groups)
+        declared_columns = {c.id for c in self.tables[table].columns}
+        return [f"{where}: unknown row {table}.{row}" for row in rows if row not in declared] + [
+            f"{where}: unknown column {table}.{column}" for column in columns if column not in declared_columns
+        ]
+
+    def _table_problems(self) -> list[str]:
         problems = []
-
-        def check_ref(where: str, table: str, rows=(), columns=()):
-            if table not in self.tables:
-                problems.append(f"{where}: unknown table {table!r}")
-                return
-            declared = {r.id for r in self.tables[table].rows} | set(self.tables[table].groups)
-            for row in rows:
-                if row not in declared:
-                    problems.append(f"{where}: unknown row {table}.{row}")
-            declared_columns = {c.id for c in self.tables[table].columns}
-            for column in columns:
-                if column not in declared_columns:
-                    problems.append(f"{where}: unknown column {table}.{column}")
-
         for table in self.tables.values():
             if not table.columns:
                 problems.append(f"table {table.id}: no value columns (declare them on the table or the format)")
             for row in table.rows:
                 if row.same_as:
                     ref = CellRef.parse(row.same_as)
-                    check_ref(f"row {table.id}.{row.id} same_as", ref.table, [ref.row])
+                    problems += self._unknown(f"row {table.id}.{row.id} same_as", ref.table, [ref.row])
+        return problems
+
+    def _share_problems(self) -> list[str]:
+        problems = []
         for share in self.shares.values():
-            check_ref(f"share {share.id}", share.table, share.rows or (), share.columns)
+            problems += self._unknown(f"share {share.id}", share.table, share.rows or (), share.columns)
             if share.row:
-                check_ref(f"share {share.id}", share.table, [share.row])
+                problems += self._unknown(f"share {share.id}", share.table, [share.row])
             if share.column:
-                check_ref(f"share {share.id}", share.table, columns=[share.column])
+                problems += self._unknown(f"share {share.id}", share.table, columns=[share.column])
             ref = share.base_ref
-            check_ref(f"share {share.id} base", ref.table, [ref.row], [ref.column] if ref.column else ())
+            problems += self._unknown(f"share {share.id} base", ref.table, [ref.row], [ref.column] if ref.column else ())
+        return problems
+
+    def _identity_problems(self) -> list[str]:
+        problems = []
+        prose = [c.id for c in self.chapters if c.source == "prose"]
         for ident in self.identities:
             if ident.rhs is None and ident.along not in ("same_as", "text"):
                 problems.append(f"identity {ident.id}: no rhs")
@@ -321,18 +334,23 @@ class Format(_Model):
                 sides.extend(side.also)
                 if side.fallback is not None:
                     sides.append(side.fallback)
-                if side.share_base is not None:
-                    if side.share_base not in self.shares:
-                        problems.append(f"identity {ident.id}: unknown share {side.share_base!r}")
-                elif side.table is None:
-                    problems.append(f"identity {ident.id}: a side names neither table nor share_base")
-                else:
-                    rows = () if side.rows == "all" else side.rows
-                    check_ref(f"identity {ident.id}", side.table, rows, side.columns)
+                problems += self._side_problems(ident.id, side)
             if ident.lhs.table:
-                check_ref(f"identity {ident.id}", ident.lhs.table, ident.rows, ident.columns)
-            if ident.chapter is not None and ident.chapter not in [c.id for c in self.chapters if c.source == "prose"]:
+                problems += self._unknown(f"identity {ident.id}", ident.lhs.table, ident.rows, ident.columns)
+            if ident.chapter is not None and ident.chapter not in prose:
                 problems.append(f"identity {ident.id}: {ident.chapter!r} is not a prose chapter")
+        return problems
+
+    def _side_problems(self, identity: str, side: Terms) -> list[str]:
+        if side.share_base is not None:
+            return [] if side.share_base in self.shares else [f"identity {identity}: unknown share {side.share_base!r}"]
+        if side.table is None:
+            return [f"identity {identity}: a side names neither table nor share_base"]
+        rows = () if side.rows == "all" else side.rows
+        return self._unknown(f"identity {identity}", side.table, rows, side.columns)
+
+    def _chapter_problems(self) -> list[str]:
+        problems = []
         chapter_ids = [c.id for c in self.chapters]
         rendered = [c for nb in self.notebooks for c in nb.chapters]
         for chapter in self.chapters:
@@ -340,17 +358,15 @@ class Format(_Model):
                 problems.append(f"chapter {chapter.id} is rendered by no notebook")
             if chapter.source == "prose" and not chapter.file:
                 problems.append(f"prose chapter {chapter.id} names no file")
-        for cid in rendered:
-            if cid not in chapter_ids:
-                problems.append(f"a notebook renders unknown chapter {cid!r}")
+        problems += [f"a notebook renders unknown chapter {cid!r}" for cid in rendered if cid not in chapter_ids]
         if not self.notebooks or VALIDATION_CHAPTER not in self.notebooks[0].chapters:
             problems.append(f"the first notebook must render the {VALIDATION_CHAPTER!r} chapter (it runs the checks)")
-        for chart_id, chart in self.charts.items():
-            if chart.share not in self.shares:
-                problems.append(f"chart {chart_id}: unknown share {chart.share!r}")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+        problems += [
+            f"chart {chart_id}: unknown share {chart.share!r}"
+            for chart_id, chart in self.charts.items()
+            if chart.share not in self.shares
+        ]
+        return problems
 
     def table(self, table_id: str) -> Table:
         return self.tables[table_id]
