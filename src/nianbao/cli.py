@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from nianbao.errors import NianbaoError, os_error_message
+from nianbao.paths import ProjectLayout, display_path
 
 STATUS_ZH = {"rendered": "已生成", "failed validation": "未通过校验", "error": "出错"}
 
@@ -86,10 +87,9 @@ def run(body, year, run_all_reports, outputs, force, jobs, root) -> None:
         raise click.UsageError("missing YEAR")
     with _reported_errors():
         if run_all_reports:
-            from nianbao.inputs.params import available_reports
             from nianbao.run.progress import progress_for
 
-            with progress_for(available_reports(root), click.echo) as progress:
+            with progress_for(ProjectLayout.at(root).reports(), click.echo) as progress:
                 results = run_all(root, outputs=outputs, log=progress.log, stage=progress.stage, jobs=jobs, force=force)
             _summary(results)
             sys.exit(1 if any(r.status != "rendered" for r in results) else 0)
@@ -139,9 +139,7 @@ def validate(body, year, root) -> None:
 @ROOT_OPTION
 def list_reports(root) -> None:
     """List the bodies and years that have params."""
-    from nianbao.inputs.params import available_reports
-
-    for body, year in available_reports(root):
+    for body, year in ProjectLayout.at(root).reports():
         click.echo(f"{body} {year}")
 
 
@@ -184,13 +182,13 @@ def import_report(text, body, year, era, issuer, scope, root) -> None:
 
     with _reported_errors():
         imported = import_text(text, load_format(era))
-        folder = Path(root) / "data" / body / str(year)
-        params = Path(root) / "params" / body / f"{year}.yaml"
-        written = write_imported(imported, folder, text)
+        layout = ProjectLayout.at(root)
+        params = layout.params_file(body, year)
+        written = write_imported(imported, layout.data_dir(body, year), text)
         written.append(write_params(imported, params, body=body, year=year, era=era, issuer=issuer, scope=scope))
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(f"下一步: 核对 {params}（发布日期、占比精度），然后运行 nianbao validate {body} {year}")
+        click.echo(f"wrote {display_path(path)}")
+    click.echo(f"下一步: 核对 {display_path(params)}（发布日期、占比精度），然后运行 nianbao validate {body} {year}")
 
 
 if __name__ == "__main__":

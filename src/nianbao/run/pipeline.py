@@ -272,10 +272,10 @@ def run_all(
     import queue as queues
     from concurrent.futures import ProcessPoolExecutor
 
-    from nianbao.inputs.params import available_reports
+    from nianbao.paths import ProjectLayout
 
     stage = stage or (lambda body, year, text: None)
-    reports = available_reports(Path(root))
+    reports = ProjectLayout.at(root).reports()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(reports) or 1))
     if jobs == 1:
         return [
