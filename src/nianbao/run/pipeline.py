@@ -29,7 +29,7 @@ from nianbao.errors import (
     os_error_message,
 )
 from nianbao.inputs.report import load_report
-from nianbao.paths import VALIDATION_FILE, display_path
+from nianbao.paths import VALIDATION_FILE, ProjectLayout, display_path
 from nianbao.present import render
 from nianbao.present.fonts import cjk_font
 from nianbao.run.build import failed_path, keep_failed, publish
@@ -84,7 +84,8 @@ def run_report(
     final = out_root / body / str(year)
     failed_dir = failed_path(final)
     tag = f"[{body} {year}]"
-    key = run_key(root, body, int(year)) if (root / "params" / body / f"{year}.yaml").exists() else None
+    layout = ProjectLayout.at(root, outputs)
+    key = run_key(layout, body, int(year)) if layout.params_file(body, year).exists() else None
     if key is not None and not force:
         if recorded_key(final) == key and (final / "report.pdf").exists():
             return _unchanged(body, year, final, log, stage, f"输入未变，沿用 {display_path(final)}")
@@ -214,8 +215,8 @@ def _build(report, root: Path, build: Path, font, log, stage, tag: str, key: str
     log(f"{tag} 渲染 PDF")
     stage("rendering PDF")
     render.write_pdf(html, build / "report.pdf", base_url=build)
-    manifest = build_manifest(report, font, build, validation.to_json()["counts"])
-    manifest["run_key"] = key
+    counts = validation.to_json()["counts"]
+    manifest = build_manifest(report, font=font, output_dir=build, validation=counts, run_key=key)
     write_manifest(build / "manifest.json", manifest)
     return validation
 
