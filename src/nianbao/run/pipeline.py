@@ -30,9 +30,10 @@ from nianbao.errors import (
 )
 from nianbao.inputs.report import load_report
 from nianbao.paths import VALIDATION_FILE, ProjectLayout, display_path
+from nianbao.paths import failed_dir as failed_path_of
 from nianbao.present import render
 from nianbao.present.fonts import cjk_font
-from nianbao.run.build import failed_path, keep_failed, publish
+from nianbao.run.build import keep_failed, publish
 from nianbao.run.manifest import build_manifest, write_manifest
 
 LOCK_TIMEOUT = 900  # seconds a run waits for another run of the same report
@@ -82,7 +83,7 @@ def run_report(
     root = Path(root).resolve()
     out_root = Path(outputs).resolve() if outputs else root / "outputs"
     final = out_root / body / str(year)
-    failed_dir = failed_path(final)
+    failed_dir = failed_path_of(final)
     tag = f"[{body} {year}]"
     layout = ProjectLayout.at(root, outputs)
     key = run_key(layout, body, int(year)) if layout.params_file(body, year).exists() else None
