@@ -68,15 +68,27 @@ class Kernel:
         finally:
             shutil.rmtree(self.sockets, ignore_errors=True)
 
-    def execute(self, notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeout: int) -> None:
-        execute(notebook, output, parameters, cwd=cwd, timeout=timeout, kernel=self)
+    def execute(
+        self, notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeout: int, kept: Path | None = None
+    ) -> None:
+        """``execute`` in this kernel."""
+        execute(notebook, output, parameters, cwd=cwd, timeout=timeout, kernel=self, kept=kept)
 
 
-def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeout: int, kernel: Kernel | None = None) -> None:
+def execute(
+    notebook: Path,
+    output: Path,
+    parameters: dict,
+    *,
+    cwd: Path,
+    timeout: int,
+    kernel: Kernel | None = None,
+    kept: Path | None = None,
+) -> None:
     """Run ``notebook`` with ``parameters`` into ``output``, in ``kernel`` (default: a kernel of its own).
 
     Raises ExecutionError naming the notebook, the cell and the error; the partly executed notebook is left
-    at ``output`` for inspection.
+    at ``output`` for inspection, and the error names it where it will be kept (``kept``, default ``output``).
     """
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -88,6 +100,7 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeou
             f"参数 {', '.join(unknown)} 未在 parameters 单元格中声明（已声明: {', '.join(declared)}）",
             notebook=notebook.name,
         )
+    kept = kept or output
     output.parent.mkdir(parents=True, exist_ok=True)
     # papermill's logger repeats kernel deaths and timeouts in English; the ExecutionError says it better
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
@@ -110,20 +123,20 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeou
             f"{exc.ename}: {exc.evalue}{_code(exc.source)}",
             notebook=notebook.name,
             cell=exc.exec_count,
-            kept=output,
+            kept=kept,
         ) from None
     except CellTimeoutError:
         raise ExecutionError(
             f"单元格执行超过 {timeout} 秒，已停止{_unfinished_code(output)}",
             notebook=notebook.name,
-            kept=output,
+            kept=kept,
             hint="如确需更长时间，在 params 中提高 execution_timeout（秒）",
         ) from None
     except DeadKernelError as exc:
         raise ExecutionError(
             f"内核意外退出（{exc}）{_unfinished_code(output)}",
             notebook=notebook.name,
-            kept=output,
+            kept=kept,
             hint="内核进程被终止或崩溃；常见原因是内存不足",
         ) from None
     finally:
