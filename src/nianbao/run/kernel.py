@@ -8,9 +8,11 @@ reports run in parallel without port races.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from nianbao.errors import ExecutionError
@@ -47,7 +49,7 @@ def _unfinished_code(output: Path) -> str:
 class Kernel:
     """One kernel for the notebooks of one report: started by the first notebook, shut down on exit."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
 
         self.sockets = Path(tempfile.mkdtemp(prefix="nianbao-kernel-"))
@@ -91,8 +93,33 @@ def execute(
     at ``output`` for inspection, and the error names it where it will be kept (``kept``, default ``output``).
     """
     import papermill as pm
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    _check_parameters(notebook, parameters)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # papermill's logger repeats kernel deaths and timeouts in English; the ExecutionError says it better
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
+    own = kernel is None
+    kernel = kernel or Kernel()
+    try:
+        with _execution_errors(notebook, output, kept=kept or output, timeout=timeout):
+            pm.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                km=kernel.km,
+                cwd=str(cwd),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=timeout,
+            )
+    finally:
+        if own:
+            kernel.close()
+
+
+def _check_parameters(notebook: Path, parameters: dict) -> None:
+    """Raise ExecutionError when ``parameters`` names one the notebook's ``parameters`` cell does not declare."""
     declared = parameters_of(notebook)
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
@@ -100,24 +127,17 @@ def execute(
             f"参数 {', '.join(unknown)} 未在 parameters 单元格中声明（已声明: {', '.join(declared)}）",
             notebook=notebook.name,
         )
-    kept = kept or output
-    output.parent.mkdir(parents=True, exist_ok=True)
-    # papermill's logger repeats kernel deaths and timeouts in English; the ExecutionError says it better
-    logging.getLogger("papermill").setLevel(logging.CRITICAL)
-    own = kernel is None
-    kernel = kernel or Kernel()
+
+
+@contextlib.contextmanager
+def _execution_errors(notebook: Path, output: Path, *, kept: Path, timeout: int) -> Iterator[None]:
+    """A cell that raised, timed out or killed its kernel as an ExecutionError naming the notebook, the cell (read
+    from ``output``, the partly executed notebook) and ``kept``, where that notebook will be kept."""
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
     try:
-        pm.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            km=kernel.km,
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=timeout,
-        )
+        yield
     except pm.PapermillExecutionError as exc:
         raise ExecutionError(
             f"{exc.ename}: {exc.evalue}{_code(exc.source)}",
@@ -139,6 +159,3 @@ def execute(
             kept=kept,
             hint="内核进程被终止或崩溃；常见原因是内存不足",
         ) from None
-    finally:
-        if own:
-            kernel.close()
