@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 
 from nianbao.run.status import Stage, StageUpdate
 
-Report = tuple[str, int]  # (body, year)
+ReportId = tuple[str, int]  # (body, year)
 
 STYLES: dict[StageUpdate, str] = {
     Stage.DONE: "green",
@@ -24,7 +24,7 @@ STYLES: dict[StageUpdate, str] = {
 class PlainProgress:
     """One line per event, for logs and CI."""
 
-    def __init__(self, reports: Iterable[Report], echo: Callable[[str], None] = print):
+    def __init__(self, reports: Iterable[ReportId], echo: Callable[[str], None] = print):
         self.echo = echo
 
     def log(self, line: str) -> None:
@@ -43,14 +43,14 @@ class PlainProgress:
 class LiveProgress:
     """A live table of every report's status and an overall bar (rich), with log lines printed above it."""
 
-    def __init__(self, reports: Iterable[Report], echo: Callable[[str], None] | None = None):
+    def __init__(self, reports: Iterable[ReportId], echo: Callable[[str], None] | None = None):
         from rich.console import Console
         from rich.live import Live
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.console = Console()
         self.reports = list(reports)
-        self.status: dict[Report, StageUpdate] = {r: Stage.QUEUED for r in self.reports}
+        self.status: dict[ReportId, StageUpdate] = {r: Stage.QUEUED for r in self.reports}
         self.bar = Progress(TextColumn("报告"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=self.console)
         self.task = self.bar.add_task("reports", total=len(self.reports))
         self.live = Live(self._render(), console=self.console, refresh_per_second=8, transient=False)
@@ -84,6 +84,6 @@ class LiveProgress:
         self.live.__exit__(*exc)
 
 
-def progress_for(reports: Iterable[Report], echo: Callable[[str], None]) -> PlainProgress | LiveProgress:
+def progress_for(reports: Iterable[ReportId], echo: Callable[[str], None]) -> PlainProgress | LiveProgress:
     """A live table on a terminal, plain lines elsewhere."""
     return LiveProgress(reports) if sys.stdout.isatty() else PlainProgress(reports, echo)
