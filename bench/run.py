@@ -109,11 +109,13 @@ def fresh_project(parent: Path) -> Path:
 def baseline_commands(project: Path, out: Path) -> list[list[str]]:
     """papermill then nbconvert for each notebook of each report's era, as a Makefile would."""
     sys.path.insert(0, str(ROOT / "src"))
-    from nianbao.inputs.params import available_reports, load_params
+    from nianbao.inputs.params import load_params
+    from nianbao.paths import ProjectLayout
 
+    layout = ProjectLayout.at(project)
     commands = []
-    for body, year in available_reports(project):
-        fmt = load_params(project, body, year).format
+    for body, year in layout.reports():
+        fmt = load_params(layout, body, year).format
         folder = out / body / str(year)
         folder.mkdir(parents=True, exist_ok=True)
         for spec in fmt.notebooks:
@@ -121,7 +123,7 @@ def baseline_commands(project: Path, out: Path) -> list[list[str]]:
             commands.append(
                 [
                     str(BIN / "papermill"),
-                    str(project / "notebooks" / spec.file),
+                    str(layout.notebook(spec.file)),
                     str(executed),
                     "-p",
                     "body",
@@ -136,7 +138,7 @@ def baseline_commands(project: Path, out: Path) -> list[list[str]]:
                     "output_dir",
                     str(folder),
                     "--cwd",
-                    str(project / "notebooks"),
+                    str(layout.notebooks_dir),
                     "--no-progress-bar",
                 ]
             )

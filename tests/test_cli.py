@@ -63,3 +63,25 @@ class TestExpectationsCommand:
         assert _invoke("expectations", "--root", project).exit_code == 1
         assert _invoke("expectations", "--write", "--root", project).exit_code == 0
         assert _invoke("expectations", "--root", project).exit_code == 0
+
+
+class TestSummary:
+    def test_each_report_and_the_counts_by_status(self, capsys, tmp_path):
+        from nianbao.cli import _summary
+        from nianbao.errors import ExitCode
+        from nianbao.run.status import RunResult, Status
+
+        _summary(
+            [
+                RunResult("a", 2020, Status.RENDERED, tmp_path / "a", unchanged=True),
+                RunResult("b", 2021, Status.FAILED_VALIDATION, None, "未通过\n第二行", ExitCode.VALIDATION_FAILED),
+                RunResult("c", 2022, Status.ERROR, None, "出错了", ExitCode.EXECUTION_ERROR),
+            ]
+        )
+        assert capsys.readouterr().out == (
+            "\n汇总:\n"
+            f"  a 2020: 已生成（rendered），输入未变 → {tmp_path / 'a'}\n"
+            "  b 2021: 未通过校验（failed validation）\n      未通过\n      第二行\n"
+            "  c 2022: 出错（error）\n      出错了\n"
+            "共 3 个报告: 已生成 1，未通过校验 1，出错 1（其中 1 个输入未变，未重新运行）\n"
+        )

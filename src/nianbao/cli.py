@@ -1,20 +1,25 @@
-"""Command line: ``nianbao run|validate|list|expectations``.
+"""Command line: ``nianbao run|validate|list|expectations|import``.
 
-Exit codes: 0 success; 1 critical validation failure; 2 usage or input error; 3 execution error (a notebook
-failed, or a file could not be written); 130 interrupted (Ctrl-C).
+Exit codes (``ExitCode``): 0 success; 1 critical validation failure (``run --all``: a report was not rendered);
+2 usage or input error; 3 execution error (a notebook failed, or a file could not be written); 130 interrupted
+(Ctrl-C).
 """
 
 from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from nianbao.errors import NianbaoError, os_error_message
+from nianbao.errors import ExitCode, NianbaoError, os_error_message
+from nianbao.paths import ProjectLayout, display_path
 
-STATUS_ZH = {"rendered": "已生成", "failed validation": "未通过校验", "error": "出错"}
+if TYPE_CHECKING:
+    from nianbao.run.status import RunResult
 
 ROOT_OPTION = click.option(
     "--root",
@@ -35,7 +40,7 @@ def _fail(exc: NianbaoError) -> None:
 
 
 @contextlib.contextmanager
-def _reported_errors():
+def _reported_errors() -> Iterator[None]:
     """Turn the errors a user can act on into a message and an exit code, never a traceback."""
     try:
         yield
@@ -43,10 +48,10 @@ def _reported_errors():
         _fail(exc)
     except OSError as exc:
         _echo_err(f"错误: {os_error_message(exc)}")
-        sys.exit(3)
+        sys.exit(ExitCode.EXECUTION_ERROR)
     except KeyboardInterrupt:
         _echo_err("已中断；上一次成功生成的报告保持不变。")
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,7 +83,9 @@ def run(body, year, run_all_reports, outputs, force, jobs, root) -> None:
     """Validate and render one report (BODY YEAR), or every report with --all.
 
     A report whose inputs did not change since its last run is not run again (--force to run it anyway)."""
-    from nianbao.run.pipeline import run_all, run_report
+    from nianbao.run.batch import run_all
+    from nianbao.run.pipeline import run_report
+    from nianbao.run.status import Status
 
     if run_all_reports == bool(body):
         raise click.UsageError("give either BODY YEAR or --all")
@@ -86,30 +93,32 @@ def run(body, year, run_all_reports, outputs, force, jobs, root) -> None:
         raise click.UsageError("missing YEAR")
     with _reported_errors():
         if run_all_reports:
-            from nianbao.inputs.params import available_reports
             from nianbao.run.progress import progress_for
 
-            with progress_for(available_reports(root), click.echo) as progress:
+            with progress_for(ProjectLayout.at(root).reports(), click.echo) as progress:
                 results = run_all(root, outputs=outputs, log=progress.log, stage=progress.stage, jobs=jobs, force=force)
             _summary(results)
-            sys.exit(1 if any(r.status != "rendered" for r in results) else 0)
+            failed = any(r.status is not Status.RENDERED for r in results)
+            sys.exit(ExitCode.VALIDATION_FAILED if failed else ExitCode.OK)
         run_report(root, body, year, outputs=outputs, log=click.echo, force=force)
 
 
-def _summary(results) -> None:
+def _summary(results: list[RunResult]) -> None:
+    from nianbao.run.status import Status
+
     click.echo("\n汇总:")
     for res in results:
-        line = f"  {res.body} {res.year}: {STATUS_ZH[res.status]}（{res.status}）"
-        if res.status == "rendered":
+        line = f"  {res.body} {res.year}: {res.status.label}（{res.status.value}）"
+        if res.status is Status.RENDERED:
             line += f"{'，输入未变' if res.unchanged else ''} → {res.output}"
         else:
             line += "\n      " + res.message.replace("\n", "\n      ")
         click.echo(line)
-    counts = {status: sum(r.status == status for r in results) for status in STATUS_ZH}
+    counts = {status: sum(r.status is status for r in results) for status in Status}
     unchanged = sum(r.unchanged for r in results)
     click.echo(
         f"共 {len(results)} 个报告: "
-        + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in counts.items())
+        + "，".join(f"{s.label} {n}" for s, n in counts.items())
         + (f"（其中 {unchanged} 个输入未变，未重新运行）" if unchanged else "")
     )
 
@@ -132,16 +141,14 @@ def validate(body, year, root) -> None:
     for check in result.checks:
         if not check.success:
             click.echo(check.message())
-    sys.exit(0 if result.success else 1)
+    sys.exit(ExitCode.OK if result.success else ExitCode.VALIDATION_FAILED)
 
 
 @main.command(name="list")
 @ROOT_OPTION
 def list_reports(root) -> None:
     """List the bodies and years that have params."""
-    from nianbao.inputs.params import available_reports
-
-    for body, year in available_reports(root):
+    for body, year in ProjectLayout.at(root).reports():
         click.echo(f"{body} {year}")
 
 
@@ -153,6 +160,7 @@ def expectations(write, root) -> None:
     from nianbao.checks.suites import stale_suites, write_suites
     from nianbao.formats import ERAS, load_format
 
+    layout = ProjectLayout.at(root)
     stale_total = []
     for era in ERAS:
         fmt = load_format(era)
@@ -160,11 +168,12 @@ def expectations(write, root) -> None:
             for path in write_suites(root, fmt):
                 click.echo(f"wrote {path}")
         else:
-            stale_total += [f"expectations/{era}/{name}" for name in stale_suites(root, fmt)]
+            folder = layout.relative(layout.suites_dir(era))
+            stale_total += [f"{folder}/{name}" for name in stale_suites(root, fmt)]
     if stale_total:
         _echo_err("与格式声明不一致的校验规则: " + ", ".join(stale_total))
         _echo_err("运行 `nianbao expectations --write` 重新生成。")
-        sys.exit(1)
+        sys.exit(ExitCode.VALIDATION_FAILED)
     if not write:
         click.echo("expectations/ 与格式声明一致。")
 
@@ -184,13 +193,13 @@ def import_report(text, body, year, era, issuer, scope, root) -> None:
 
     with _reported_errors():
         imported = import_text(text, load_format(era))
-        folder = Path(root) / "data" / body / str(year)
-        params = Path(root) / "params" / body / f"{year}.yaml"
-        written = write_imported(imported, folder, text)
+        layout = ProjectLayout.at(root)
+        params = layout.params_file(body, year)
+        written = write_imported(imported, layout.data_dir(body, year), text)
         written.append(write_params(imported, params, body=body, year=year, era=era, issuer=issuer, scope=scope))
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(f"下一步: 核对 {params}（发布日期、占比精度），然后运行 nianbao validate {body} {year}")
+        click.echo(f"wrote {display_path(path)}")
+    click.echo(f"下一步: 核对 {display_path(params)}（发布日期、占比精度），然后运行 nianbao validate {body} {year}")
 
 
 if __name__ == "__main__":

@@ -1,19 +1,24 @@
-"""Typed errors. Each carries what failed, so that the CLI can print a message a user can act on.
-
-Exit codes used by the CLI:
-    0  success
-    1  critical validation failure (the data break an identity of the format)
-    2  usage or input error (params, data files, missing font, unknown body or year)
-    3  execution error (a notebook cell raised, the kernel died or timed out, rendering failed)
-"""
+"""Typed errors. Each carries what failed, so that the CLI can print a message a user can act on, and the exit
+code the CLI ends with (``ExitCode``)."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from enum import IntEnum
 from pathlib import Path
 
 from nianbao.paths import display_path
+
+
+class ExitCode(IntEnum):
+    """The exit codes of the command line."""
+
+    OK = 0
+    VALIDATION_FAILED = 1  # the data break a critical check (with ``run --all``: a report was not rendered)
+    INPUT_ERROR = 2  # usage or input error: params, data files, missing font, unknown body or year
+    EXECUTION_ERROR = 3  # a notebook cell raised, the kernel died or timed out, rendering or writing a file failed
+    INTERRUPTED = 130  # Ctrl-C
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
@@ -31,7 +36,7 @@ def os_error_message(exc: OSError) -> str:
 class NianbaoError(Exception):
     """Base class of every error this package raises on purpose."""
 
-    exit_code = 2
+    exit_code: ExitCode = ExitCode.INPUT_ERROR
 
     def __init__(self, message: str, *, hint: str | None = None):
         super().__init__(message)
@@ -110,7 +115,7 @@ class FontMissingError(NianbaoError):
 class ValidationFailed(NianbaoError):
     """The data break at least one critical check; ``findings`` lists every failed check, not only the first."""
 
-    exit_code = 1
+    exit_code = ExitCode.VALIDATION_FAILED
 
     def __init__(self, message: str, findings: list | None = None, *, hint: str | None = None):
         super().__init__(message, hint=hint)
@@ -120,7 +125,7 @@ class ValidationFailed(NianbaoError):
 class ExecutionError(NianbaoError):
     """A notebook could not be executed or rendered. ``notebook`` and ``cell`` locate the failure."""
 
-    exit_code = 3
+    exit_code = ExitCode.EXECUTION_ERROR
 
     def __init__(
         self,

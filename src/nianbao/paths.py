@@ -15,11 +15,19 @@ DECLARATIONS_DIR = PACKAGE_DIR / "formats" / "declarations"
 NARRATIVES_DIR = PACKAGE_DIR / "formats" / "narratives"
 TEMPLATES_DIR = PACKAGE_DIR / "present" / "templates"
 
+PARAMS_DIR = "params"
+DATA_DIR = "data"
+NOTEBOOKS_DIR = "notebooks"
+EXPECTATIONS_DIR = "expectations"
+OUTPUTS_DIR = "outputs"
+INPUT_DIRS = (PARAMS_DIR, DATA_DIR, NOTEBOOKS_DIR, EXPECTATIONS_DIR)  # the folders a project's reports are made from
+
 VALIDATION_FILE = "validation.json"  # where a run writes the result of the checks
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
 MANIFEST_FILE = "manifest.json"
 SECTIONS_DIR = "sections"
+EXECUTED_DIR = "notebooks"  # the executed notebooks, inside a report's outputs
 
 
 def display_path(path: Path | str) -> str:
@@ -45,34 +53,44 @@ class ProjectLayout:
 
     @classmethod
     def at(cls, root: Path | str, outputs: Path | str | None = None) -> ProjectLayout:
+        """The layout of the project in ``root``, with its outputs in ``outputs`` (default ``root/outputs``)."""
         resolved = Path(root).resolve()
-        return cls(resolved, Path(outputs).resolve() if outputs else resolved / "outputs")
+        return cls(resolved, Path(outputs).resolve() if outputs else resolved / OUTPUTS_DIR)
 
     # --- inputs ------------------------------------------------------------------------------------------
     @property
     def params_root(self) -> Path:
-        return self.root / "params"
+        return self.root / PARAMS_DIR
 
     @property
     def notebooks_dir(self) -> Path:
-        return self.root / "notebooks"
+        return self.root / NOTEBOOKS_DIR
+
+    def body_params_dir(self, body: str) -> Path:
+        """The folder of a body's params files."""
+        return self.params_root / body
 
     def params_file(self, body: str, year: int | str) -> Path:
-        return self.params_root / body / f"{year}.yaml"
+        return self.body_params_dir(body) / f"{year}.yaml"
 
     def data_dir(self, body: str, year: int | str) -> Path:
-        return self.root / "data" / body / str(year)
+        return self.root / DATA_DIR / body / str(year)
+
+    def notebook(self, file: str) -> Path:
+        """A notebook of the project, by its file name."""
+        return self.notebooks_dir / file
 
     def suites_dir(self, era: str) -> Path:
-        return self.root / "expectations" / era
+        return self.root / EXPECTATIONS_DIR / era
 
     def reports(self) -> list[tuple[str, int]]:
         """Every (body, year) that has a params file, sorted."""
         return [(path.parent.name, int(path.stem)) for path in sorted(self.params_root.glob("*/*.yaml")) if path.stem.isdigit()]
 
-    def years(self, body: str, until: int) -> list[int]:
-        """The years of ``body`` that have params, up to ``until``."""
-        return [y for b, y in self.reports() if b == body and y <= until]
+    def years(self, body: str, until: int | None = None) -> list[int]:
+        """The years of ``body`` that have params (up to ``until``), sorted."""
+        found = (int(path.stem) for path in self.body_params_dir(body).glob("*.yaml") if path.stem.isdigit())
+        return sorted(year for year in found if until is None or year <= until)
 
     def report_inputs(self, body: str, year: int, era: str | None) -> list[Path]:
         """Every project file the outputs of ``body`` ``year`` are made from: the params and data of this year and
@@ -93,6 +111,11 @@ class ProjectLayout:
     # --- outputs -----------------------------------------------------------------------------------------
     def output_dir(self, body: str, year: int | str) -> Path:
         return self.outputs / body / str(year)
+
+
+def as_layout(root: ProjectLayout | Path | str) -> ProjectLayout:
+    """``root`` itself when it is a layout, else the layout of the project in that folder."""
+    return root if isinstance(root, ProjectLayout) else ProjectLayout.at(root)
 
 
 def failed_dir(final: Path) -> Path:

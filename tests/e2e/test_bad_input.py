@@ -343,12 +343,12 @@ def test_implausibly_large_number_is_a_warning(broken, monkeypatch):
 
 def test_outputs_folder_not_writable(broken, monkeypatch):
     """A file that cannot be written is named, with exit 3 and no traceback."""
-    from nianbao.run import pipeline
+    from nianbao.run import build
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(broken / "outputs" / "dongyang"))
 
-    monkeypatch.setattr(pipeline.tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(build.tempfile, "mkdtemp", refuse)
     monkeypatch.chdir(broken)
     before = tree_digest(broken / "outputs/dongyang/2017")
     result = CliRunner().invoke(main, ["run", "dongyang", "2017", "--root", str(broken)])

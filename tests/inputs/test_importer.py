@@ -12,7 +12,8 @@ from helpers import CORPUS, published_files
 from nianbao.errors import TextImportError
 from nianbao.formats import load_format
 from nianbao.inputs.importer import import_text, write_imported
-from nianbao.inputs.params import available_reports, load_params
+from nianbao.inputs.params import load_params
+from nianbao.paths import ProjectLayout
 
 STANDARD_REPORTS = [(body, year) for body, year in CORPUS if year >= 2019]
 
@@ -63,5 +64,5 @@ def test_the_importer_reads_every_published_cell_where_it_is_printed(root, body,
 
 
 def test_the_corpus_is_complete(root):
-    reports = available_reports(root)
+    reports = ProjectLayout.at(root).reports()
     assert set(CORPUS) <= set(reports)

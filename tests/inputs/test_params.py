@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.errors import ParamsError, ReportNotFound
-from nianbao.inputs.params import available_reports, load_params
+from nianbao.inputs.params import load_params
 
 
 def _params_file(project: Path) -> Path:
@@ -100,11 +100,6 @@ class TestLoadParams:
         shutil.rmtree(project / "data" / "dongyang" / "2017")
         with pytest.raises(ParamsError, match="数据目录"):
             load_params(project, "dongyang", 2017)
-
-
-class TestAvailableReports:
-    def test_lists_dongyang(self, root):
-        assert ("dongyang", 2017) in available_reports(root)
 
 
 class TestDidYouMean:

@@ -1,14 +1,20 @@
-"""publish.py: a build replaces the outputs only once it is in place; a failure at either rename leaves the
-previous outputs where they were."""
+"""build.py: a build replaces the outputs only once it is in place; a failure at either rename leaves the
+previous outputs where they were; ``BuildDir`` holds the report's lock, publishes on success and keeps a failed
+build aside."""
 
 from __future__ import annotations
 
 import os
+import stat
+import threading
 
 import pytest
+from filelock import FileLock
 
 from helpers import tree_digest
+from nianbao.errors import RunLocked
 from nianbao.run import build as publishing
+from nianbao.run.build import BuildDir
 
 
 @pytest.fixture
@@ -103,3 +109,161 @@ class TestKeepFailed:
         assert publishing.keep_failed(build, final) == old_failed
         assert [p.name for p in old_failed.iterdir()] == ["validation.json"]
         assert not build.exists() and not final.exists()
+
+
+@pytest.fixture
+def final(tmp_path):
+    """The outputs of a previous good run, and a failed build an earlier run left."""
+    final = tmp_path / "outputs" / "2017"
+    final.mkdir(parents=True)
+    (final / "report.html").write_text("old report", encoding="utf-8")
+    failed = tmp_path / "outputs" / "2017.failed"
+    failed.mkdir()
+    (failed / "stale.txt").write_text("stale", encoding="utf-8")
+    return final
+
+
+def lock_is_free(final) -> bool:
+    lock = FileLock(str(final.parent / f".{final.name}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Exception:
+        return False
+    lock.release()
+    return True
+
+
+def build_folders(final) -> list[str]:
+    return sorted(p.name for p in final.parent.glob(f".{final.name}.build-*"))
+
+
+class TestBuildDirEnter:
+    def test_an_empty_folder_beside_the_final_one(self, final):
+        with BuildDir(final) as build:
+            assert build.path.parent == final.parent and build.path.name.startswith(".2017.build-")
+            assert list(build.path.iterdir()) == []
+            assert not build.waited
+
+    def test_holds_the_reports_lock(self, final):
+        with BuildDir(final):
+            assert not lock_is_free(final)
+        assert lock_is_free(final)
+
+    def test_creates_the_parent_of_a_first_report(self, tmp_path):
+        final = tmp_path / "outputs" / "body" / "2017"
+        with BuildDir(final) as build:
+            assert build.path.parent == final.parent
+
+    def test_the_folder_has_the_mode_the_umask_gives(self, final):
+        old = os.umask(0o027)
+        try:
+            with BuildDir(final) as build:
+                mode = stat.S_IMODE(build.path.stat().st_mode)
+        finally:
+            os.umask(old)
+        assert mode == 0o750
+
+    def test_a_folder_that_cannot_be_made_releases_the_lock(self, final, monkeypatch):
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied", str(final.parent))
+
+        monkeypatch.setattr(publishing.tempfile, "mkdtemp", refuse)
+        with pytest.raises(PermissionError):
+            with BuildDir(final):
+                pass
+        assert lock_is_free(final)
+
+    def test_the_path_outside_the_with_block_is_an_error(self, final):
+        build = BuildDir(final)
+        with pytest.raises(RuntimeError):
+            build.path  # noqa: B018
+
+
+class TestBuildDirLock:
+    def test_contention_waits_then_refuses_naming_the_lock_file(self, final):
+        waits = []
+        with FileLock(str(final.parent / ".2017.lock")):
+            with pytest.raises(RunLocked) as err:
+                with BuildDir(final, on_wait=lambda: waits.append(True), timeout=0.2):
+                    pass
+        assert waits == [True]
+        assert f"{final} 正被另一个运行锁定超过 0.2 秒" in str(err.value)
+        assert f"确认没有其他运行后删除 {final.parent / '.2017.lock'}" in str(err.value)
+        assert build_folders(final) == []
+
+    def test_the_default_timeout_is_lock_timeout(self, final, monkeypatch):
+        monkeypatch.setattr(publishing, "LOCK_TIMEOUT", 0.1)
+        with FileLock(str(final.parent / ".2017.lock")):
+            with pytest.raises(RunLocked, match="超过 0.1 秒"):
+                with BuildDir(final):
+                    pass
+
+    def test_a_lock_released_while_waiting_is_taken(self, final):
+        holder = FileLock(str(final.parent / ".2017.lock"), thread_local=False)
+        holder.acquire()
+        waits = []
+        threading.Timer(0.3, holder.release).start()
+        with BuildDir(final, on_wait=lambda: waits.append(True), timeout=10) as build:
+            assert build.waited and waits == [True]
+
+
+class TestBuildDirPublish:
+    def test_replaces_the_outputs_and_removes_a_stale_failed_build(self, final):
+        with BuildDir(final) as build:
+            (build.path / "report.html").write_text("new report", encoding="utf-8")
+            build.publish()
+        assert (final / "report.html").read_text(encoding="utf-8") == "new report"
+        assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", "2017"]
+        assert lock_is_free(final)
+
+    def test_a_failed_publication_keeps_the_build_and_the_old_outputs(self, final, monkeypatch):
+        before = tree_digest(final)
+        failing_rename(monkeypatch, fail_on=2)
+        with pytest.raises(OSError):
+            with BuildDir(final) as build:
+                (build.path / "report.html").write_text("new report", encoding="utf-8")
+                build.publish()
+        assert tree_digest(final) == before
+        assert build_folders(final) == []
+        assert lock_is_free(final)
+
+
+class TestBuildDirExit:
+    @pytest.mark.parametrize("exc", [RuntimeError("boom"), KeyboardInterrupt()], ids=["error", "ctrl-c"])
+    def test_an_exception_keeps_the_build_in_failed_and_the_outputs_as_they_were(self, final, exc):
+        before = tree_digest(final)
+        with pytest.raises(type(exc)):
+            with BuildDir(final) as build:
+                (build.path / "validation.json").write_text("{}", encoding="utf-8")
+                raise exc
+        assert tree_digest(final) == before
+        assert [p.name for p in (final.parent / "2017.failed").iterdir()] == ["validation.json"]
+        assert build_folders(final) == []
+        assert lock_is_free(final)
+
+    def test_leaving_without_publishing_removes_the_build(self, final):
+        before = tree_digest(final.parent)
+        with BuildDir(final) as build:
+            (build.path / "half.txt").write_text("half", encoding="utf-8")
+        assert build_folders(final) == [] and not build.published
+        after = tree_digest(final.parent)
+        after.pop(".2017.lock")
+        assert after == before
+        assert lock_is_free(final)
+
+
+class TestBuildDirKept:
+    def test_a_file_of_the_build_is_kept_under_failed(self, final):
+        with BuildDir(final) as build:
+            kept = build.kept(build.path / "notebooks" / "10_proactive.ipynb")
+        assert kept == final.parent / "2017.failed" / "notebooks" / "10_proactive.ipynb"
+
+    def test_the_named_file_is_where_a_failure_leaves_it(self, final):
+        with pytest.raises(RuntimeError):
+            with BuildDir(final) as build:
+                (build.path / "notebooks").mkdir()
+                written = build.path / "notebooks" / "10_proactive.ipynb"
+                written.write_text("{}", encoding="utf-8")
+                kept = build.kept(written)
+                raise RuntimeError("cell failed")
+        assert kept.read_text(encoding="utf-8") == "{}"

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from importlib import metadata
+from pathlib import Path
+
 import pytest
 
 from helpers import edit_csv
-from nianbao.run.cache import KEY_FILE, dependencies, recorded_key, run_key
+from nianbao.paths import ProjectLayout
+from nianbao.run import cache
+from nianbao.run.cache import KEY_FILE, key_inputs, record_failure, recorded_failure, recorded_key
+
+
+def run_key(project: Path, body: str, year: int) -> str:
+    return cache.run_key(ProjectLayout.at(project), body, year)
+
+
+def dependencies(project: Path, body: str, year: int) -> list[Path]:
+    return [path for _, path in key_inputs(ProjectLayout.at(project), body, year)]
 
 
 @pytest.fixture
@@ -16,6 +29,12 @@ def key(project):
 class TestRunKey:
     def test_stable_when_nothing_changes(self, project, key):
         assert run_key(project, "pingtan", 2022) == key
+
+    def test_a_hex_sha256(self, key):
+        assert len(key) == 64 and int(key, 16) >= 0
+
+    def test_differs_between_reports(self, project, key):
+        assert run_key(project, "pingtan", 2021) != key
 
     @pytest.mark.parametrize(
         "path",
@@ -42,9 +61,20 @@ class TestRunKey:
         target.write_bytes(target.read_bytes() + b"\n")
         assert run_key(project, "pingtan", 2022) == key
 
-    def test_includes_the_declarations_and_the_lock(self, project):
+    def test_includes_the_declarations_and_the_source(self, project):
         names = {p.name for p in dependencies(project, "pingtan", 2022)}
-        assert {"2021-standard.yaml", "standard-tables.yaml", "indicators.yaml", "pipeline.py", "requirements.lock"} <= names
+        assert {"2021-standard.yaml", "standard-tables.yaml", "indicators.yaml", "pipeline.py"} <= names
+
+    def test_reads_no_file_outside_the_project_and_the_package(self, project):
+        """The key of an installed package cannot depend on a checkout's files (such as requirements.lock)."""
+        from nianbao.paths import PACKAGE_DIR
+
+        outside = [p for p in dependencies(project, "pingtan", 2022) if not p.resolve().is_relative_to(project.resolve())]
+        assert outside and all(p.is_relative_to(PACKAGE_DIR) for p in outside)
+
+    def test_names_project_files_by_their_place_in_the_project(self, project):
+        names = [name for name, _ in key_inputs(ProjectLayout.at(project), "pingtan", 2022)]
+        assert "params/pingtan/2022.yaml" in names and "nianbao/run/pipeline.py" in names
 
     def test_a_value_edit_changes_the_key(self, project, key):
         edit_csv(project / "data/pingtan/2022/regulations.csv", "行政规范性文件,88,55,698", "行政规范性文件,88,55,699")
@@ -123,16 +153,67 @@ class TestDependenciesOfTheEra:
     def test_no_compiled_files(self, project):
         assert not [p for p in dependencies(project, "pingtan", 2022) if "__pycache__" in p.parts]
 
-    def test_the_package_version_is_part_of_the_key(self, project, monkeypatch):
-        from nianbao.run import cache
 
+class FakeDistribution:
+    def __init__(self, name: str, version: str):
+        self.metadata = {"Name": name}
+        self.version = version
+
+
+@pytest.fixture
+def installed(monkeypatch):
+    """The installed distributions as the key sees them, replaced by a list the test edits."""
+    distributions = [FakeDistribution("pandas", "2.2.3"), FakeDistribution("nianbao", "0.1.0")]
+    monkeypatch.setattr(cache.metadata, "distributions", lambda: list(distributions))
+    cache.environment.cache_clear()
+    yield distributions
+    cache.environment.cache_clear()
+
+
+class TestEnvironment:
+    def test_names_and_versions_sorted(self, installed):
+        assert cache.environment() == "nianbao==0.1.0\npandas==2.2.3"
+
+    def test_names_in_lower_case_without_duplicates(self, installed):
+        installed.append(FakeDistribution("Pandas", "2.2.3"))
+        assert cache.environment() == "nianbao==0.1.0\npandas==2.2.3"
+
+    def test_the_real_one_lists_the_installed_package(self):
+        cache.environment.cache_clear()
+        assert f"nianbao=={metadata.version('nianbao')}" in cache.environment().splitlines()
+
+
+class TestRunKeyAndDistributions:
+    def test_a_changed_dependency_version_changes_the_key(self, project, installed):
         before = run_key(project, "pingtan", 2022)
-        monkeypatch.setattr(cache, "_version", lambda: "0.0.0-other")
+        installed[0] = FakeDistribution("pandas", "2.3.0")
+        cache.environment.cache_clear()
         assert run_key(project, "pingtan", 2022) != before
 
-    def test_the_version_is_the_installed_one(self):
-        from importlib import metadata
+    def test_an_added_distribution_changes_the_key(self, project, installed):
+        before = run_key(project, "pingtan", 2022)
+        installed.append(FakeDistribution("numpy", "2.0.0"))
+        cache.environment.cache_clear()
+        assert run_key(project, "pingtan", 2022) != before
 
-        from nianbao.run import cache
+    def test_the_package_version_is_part_of_the_key(self, project, installed):
+        before = run_key(project, "pingtan", 2022)
+        installed[1] = FakeDistribution("nianbao", "0.0.0-other")
+        cache.environment.cache_clear()
+        assert run_key(project, "pingtan", 2022) != before
 
-        assert cache._version() == metadata.version("nianbao")
+    def test_read_once_per_process(self, project, installed):
+        before = run_key(project, "pingtan", 2022)
+        installed[0] = FakeDistribution("pandas", "2.3.0")
+        assert run_key(project, "pingtan", 2022) == before
+
+
+class TestRecordFailure:
+    def test_the_key_and_the_message_read_back(self, tmp_path):
+        record_failure(tmp_path, "abc", "数据未通过严重级别的校验")
+        assert recorded_key(tmp_path) == "abc"
+        assert recorded_failure(tmp_path) == "数据未通过严重级别的校验"
+
+    def test_written_as_readable_utf8(self, tmp_path):
+        record_failure(tmp_path, None, "未通过")
+        assert "未通过" in (tmp_path / KEY_FILE).read_text(encoding="utf-8")

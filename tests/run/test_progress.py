@@ -6,14 +6,8 @@ import io
 
 from rich.console import Console
 
-from nianbao.run.progress import LiveProgress, PlainProgress, progress_for, status_text
-
-
-class TestStatusText:
-    def test_sections_and_stages_in_chinese(self):
-        assert status_text("section 2/5") == "执行章节 2/5"
-        assert status_text("rendering PDF") == "渲染 PDF"
-        assert status_text("failed validation") == "未通过校验"
+from nianbao.run.progress import LiveProgress, PlainProgress, progress_for
+from nianbao.run.status import Section, Stage
 
 
 class TestPlainProgress:
@@ -21,7 +15,7 @@ class TestPlainProgress:
         lines = []
         with PlainProgress([("a", 2020)], echo=lines.append) as progress:
             progress.log("[a 2020] 执行 00_validation.ipynb（1/3）")
-            progress.stage("a", 2020, "section 1/3")
+            progress.stage("a", 2020, Section(1, 3))
             progress.log("[a 2020] 完成 → outputs/a/2020")
         assert lines == ["[a 2020] 执行 00_validation.ipynb（1/3）", "[a 2020] 完成 → outputs/a/2020"]
 
@@ -34,9 +28,26 @@ class TestLiveProgress:
         progress = LiveProgress([("a", 2020), ("b", 2021)])
         buffer = io.StringIO()
         progress.console = Console(file=buffer, width=100, force_terminal=False)
-        progress.stage("a", 2020, "section 2/5")
-        progress.stage("b", 2021, "done")
+        progress.stage("a", 2020, Section(2, 5))
+        progress.stage("b", 2021, Stage.DONE)
         progress.console.print(progress._render())
         text = buffer.getvalue()
         assert "执行章节 2/5" in text and "完成" in text
         assert "1/2" in text
+
+    def test_queued_reports_are_listed_before_they_start(self):
+        progress = LiveProgress([("a", 2020)])
+        buffer = io.StringIO()
+        progress.console = Console(file=buffer, width=100, force_terminal=False)
+        progress.console.print(progress._render())
+        assert "排队" in buffer.getvalue() and "0/1" in buffer.getvalue()
+
+    def test_every_final_stage_counts_as_done(self):
+        reports = [("a", 2020), ("b", 2021), ("c", 2022), ("d", 2023), ("e", 2024)]
+        progress = LiveProgress(reports)
+        finals = [Stage.DONE, Stage.UNCHANGED, Stage.FAILED_VALIDATION, Stage.FAILED_UNCHANGED, Stage.ERROR]
+        for (body, year), stage in zip(reports, finals, strict=True):
+            progress.stage(body, year, stage)
+        assert progress.bar.tasks[0].completed == 5
+        progress.stage("a", 2020, Stage.RENDERING_PDF)
+        assert progress.bar.tasks[0].completed == 4

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from nianbao.errors import ParamsError, ReportNotFound, did_you_mean
 from nianbao.formats import ERAS, VALIDATION_CHAPTER, CellRef, Format, ShareSpec, load_format
+from nianbao.paths import ProjectLayout, as_layout
 
 
 class _Strict(BaseModel):
@@ -62,19 +63,6 @@ class Params(_Strict):
     def heading(self, chapter_id: str) -> str:
         chapter = self.format.chapter(chapter_id)
         return chapter.title(self.headings.get(chapter_id))
-
-
-def params_path(root: Path, body: str, year: int | str) -> Path:
-    return Path(root) / "params" / body / f"{year}.yaml"
-
-
-def available_reports(root: Path) -> list[tuple[str, int]]:
-    """Every (body, year) that has a params file, sorted."""
-    found = []
-    for path in sorted((Path(root) / "params").glob("*/*.yaml")):
-        if path.stem.isdigit():
-            found.append((path.parent.name, int(path.stem)))
-    return found
 
 
 def _key_lines(text: str) -> dict[tuple, int]:
@@ -140,12 +128,13 @@ def _explain(exc: ValidationError, path: Path, lines: dict[tuple, int], model: t
     return ParamsError("参数无效:\n  - " + "\n  - ".join(messages), path=path, line=first_line)
 
 
-def load_params(root: Path, body: str, year: int | str) -> Params:
-    """Read and check ``params/<body>/<year>.yaml`` against the model and the format it names."""
-    root = Path(root)
-    path = params_path(root, body, year)
+def load_params(root: ProjectLayout | Path | str, body: str, year: int | str) -> Params:
+    """Read and check ``params/<body>/<year>.yaml`` of the project in ``root`` against the model and the format
+    it names."""
+    layout = as_layout(root)
+    path = layout.params_file(body, year)
     if not path.exists():
-        reports = available_reports(root)
+        reports = layout.reports()
         bodies = sorted({b for b, _ in reports})
         if body not in bodies:
             guess = did_you_mean(body, bodies)
@@ -165,7 +154,7 @@ def load_params(root: Path, body: str, year: int | str) -> Params:
         raise _explain(exc, path, lines, Params) from None
     _check_against_path(params, path, body, year, lines)
     _check_against_format(params, path, lines)
-    data_dir = root / "data" / params.body / str(params.year)
+    data_dir = layout.data_dir(params.body, params.year)
     if not data_dir.is_dir():
         raise ParamsError(f"数据目录 {data_dir} 不存在", path=path, hint="每个报告的原始数据放在 data/<机关>/<年度>/")
     return params

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from nianbao.errors import DataError, InputError
 from nianbao.formats import CellRef, Format, ShareSpec
-from nianbao.inputs.params import Params, available_reports, load_params, params_path
+from nianbao.inputs.params import Params, load_params
 from nianbao.inputs.tables import DataRow, DataTable, read_tables
+from nianbao.paths import ProjectLayout, as_layout
 from nianbao.shares import format_share, percent
 
 
@@ -38,21 +39,26 @@ def format_number(value) -> str:
 
 @dataclass
 class Report:
-    root: Path
+    layout: ProjectLayout  # the project the report was loaded from
     params: Params
     format: Format
     tables: dict[str, DataTable]
     prose: dict[str, str]
+    years: tuple[int, ...] = ()  # the years of the same body that have params, up to this one
     previous: Report | None = None  # the same body's report of the year before, when it exists and loads
     loader_notes: list[str] = field(default_factory=list)
 
     @property
+    def root(self) -> Path:
+        return self.layout.root
+
+    @property
     def data_dir(self) -> Path:
-        return self.root / "data" / self.params.body / str(self.params.year)
+        return self.layout.data_dir(self.params.body, self.params.year)
 
     @property
     def params_path(self) -> Path:
-        return self.root / "params" / self.params.body / f"{self.params.year}.yaml"
+        return self.layout.params_file(self.params.body, self.params.year)
 
     @property
     def notes(self) -> list[str]:
@@ -72,8 +78,7 @@ class Report:
         if chapter.requires is not None and chapter.requires not in self.tables:
             return False
         if chapter.min_years is not None:
-            years = [y for b, y in available_reports(self.root) if b == self.params.body and y <= self.params.year]
-            return len(years) >= chapter.min_years
+            return len(self.years) >= chapter.min_years
         return True
 
     # --- access to counts -------------------------------------------------------------------------------
@@ -213,20 +218,21 @@ def read_prose(data_dir: Path, fmt: Format, omit=()) -> dict[str, str]:
     return prose
 
 
-def load_report(root: Path | str, body: str, year: int | str, *, previous: bool = True) -> Report:
-    """Params, declaration, raw counts and prose of one report, and (``previous``) the same body's report of the
-    year before for the cross-year checks. Raises InputError subclasses on bad input of this report; a previous
-    year that does not load is left out with a note."""
-    root = Path(root).resolve()
-    params = load_params(root, body, year)
+def load_report(root: ProjectLayout | Path | str, body: str, year: int | str, *, previous: bool = True) -> Report:
+    """Params, declaration, raw counts and prose of one report of the project in ``root``, the years of its body,
+    and (``previous``) the same body's report of the year before for the cross-year checks. Raises InputError
+    subclasses on bad input of this report; a previous year that does not load is left out with a note."""
+    layout = as_layout(root)
+    params = load_params(layout, body, year)
     fmt = params.format
-    data_dir = root / "data" / params.body / str(params.year)
+    data_dir = layout.data_dir(params.body, params.year)
     tables = read_tables(data_dir, fmt)
     prose = read_prose(data_dir, fmt, params.omit)
-    report = Report(root=root, params=params, format=fmt, tables=tables, prose=prose)
-    if previous and params_path(root, params.body, params.year - 1).exists():
+    years = tuple(layout.years(params.body, params.year))
+    report = Report(layout=layout, params=params, format=fmt, tables=tables, prose=prose, years=years)
+    if previous and params.year - 1 in years:
         try:
-            report.previous = load_report(root, params.body, params.year - 1, previous=False)
+            report.previous = load_report(layout, params.body, params.year - 1, previous=False)
         except InputError as exc:
             report.loader_notes.append(f"上一年度（{params.year - 1}）的数据无法读取，跨年度检查未进行: {exc.message}")
     return report

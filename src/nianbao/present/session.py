@@ -88,7 +88,7 @@ class Session:
         """The body's indicators over all its years up to this one, with charts; shown when there are two or more."""
         if self.hidden:
             return
-        result = years.trend(self.report.root, self.report.params.body, self.report.params.year)
+        result = years.trend(self.report.layout, self.report.params.body, self.report.params.year)
         _html(f'<p class="narrative">{html.escape(result.intro())}</p>')
         frame = result.frame()
         columns = list(frame.columns[1:])

@@ -15,8 +15,8 @@ import pandas as pd
 
 from nianbao.errors import InputError
 from nianbao.formats import Indicator, indicator_refs, load_format, load_indicators
-from nianbao.inputs.params import available_reports
 from nianbao.inputs.report import Report, format_number, load_report
+from nianbao.paths import ProjectLayout, as_layout
 from nianbao.shares import round_half_up
 
 GAP = "—"
@@ -146,15 +146,17 @@ class Trend:
         return lines
 
 
-def trend(root: Path | str, body: str, until: int) -> Trend:
-    """Every report of ``body`` up to ``until``. A year whose data do not load is a gap, with a note."""
+def trend(root: ProjectLayout | Path | str, body: str, until: int) -> Trend:
+    """Every report of ``body`` up to ``until`` in the project in ``root``. A year whose data do not load is a gap,
+    with a note."""
     indicators = load_indicators()
-    years = [y for b, y in available_reports(Path(root)) if b == body and y <= until]
+    layout = as_layout(root)
+    years = layout.years(body, until)
     values: dict[str, dict[int, Decimal | None]] = {i.id: {} for i in indicators.indicators}
     eras, notes = {}, []
     for year in years:
         try:
-            report = load_report(root, body, year, previous=False)
+            report = load_report(layout, body, year, previous=False)
         except InputError as exc:
             notes.append(f"{year}年的数据无法读取，趋势中留空: {exc.message}")
             for indicator in indicators.indicators:

@@ -1,2 +1,3 @@
-"""Running reports: the pipeline of one report, a batch of reports, the kernel, the build folder and its
-publication, the incremental-run key, the manifest and the progress display."""
+"""Running reports: the run of one report as a sequence of steps (pipeline), its context, its build folder and
+lock (build), a batch of reports (batch), the kernel, the incremental-run key (cache), the manifest, the stages
+and statuses of a run (status) and the progress display."""

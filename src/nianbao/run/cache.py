@@ -1,11 +1,11 @@
 """Incremental runs: the key of everything a report's outputs depend on.
 
-A report is re-run only when its key changed. The key is a SHA-256 over the content of:
-- its params, and the params and data of the same body's earlier years (the year-on-year comparison, the
-  cross-year checks and the trend read them);
-- its data files (counts, prose, published text);
-- the notebooks, the expectation suites of its era and every format declaration;
-- the package (its version and the content of its source files and templates) and requirements.lock.
+A report is re-run only when its key changed. The key is a SHA-256 over the names and content of:
+- the project files the report is made from (``ProjectLayout.report_inputs``: its params and data, those of the
+  same body's earlier years, the notebooks and the expectation suites of its era), the same list the manifest
+  records;
+- the package's own files (source, format declarations, narratives, templates);
+- the name and version of every installed distribution, so that a changed dependency changes the key.
 
 Computing it reads files only (no pandas, no Great Expectations, no kernel), so an unchanged collection is
 checked in well under a second per hundred reports. The key is recorded in the manifest of a rendered report and
@@ -14,6 +14,7 @@ beside the result of a report that failed validation, so that neither is redone 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from importlib import metadata
@@ -21,15 +22,13 @@ from pathlib import Path
 
 import yaml
 
-PACKAGE_DIR = Path(__file__).parents[1]
+from nianbao.paths import MANIFEST_FILE, PACKAGE_DIR, ProjectLayout, package_files
+
 KEY_FILE = "run-key.json"  # beside the result of a report that failed validation
 
 
-def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-
-
 def _era(params_file: Path) -> str:
+    """The era a params file names, read without checking the rest ("" when it names none)."""
     try:
         data = yaml.safe_load(params_file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
@@ -37,48 +36,49 @@ def _era(params_file: Path) -> str:
     return str(data.get("era", "")) if isinstance(data, dict) else ""
 
 
-def dependencies(root: Path, body: str, year: int) -> list[Path]:
-    """Every file the outputs of ``body`` ``year`` are made from."""
-    root = Path(root)
-    files = []
-    for params_file in sorted((root / "params" / body).glob("*.yaml")):
-        if params_file.stem.isdigit() and int(params_file.stem) <= year:
-            files.append(params_file)
-            files += _files(root / "data" / body / params_file.stem)
-    files += sorted((root / "notebooks").glob("*.ipynb"))
-    era = _era(root / "params" / body / f"{year}.yaml")
-    files += sorted((root / "expectations" / era).glob("*.json")) if era else []
-    files += _files(PACKAGE_DIR)  # source, format declarations, templates
-    lock = Path(__file__).resolve().parents[3] / "requirements.lock"
-    if lock.exists():
-        files.append(lock)
-    return files
+@functools.cache
+def environment() -> str:
+    """Every installed distribution as ``name==version``, one a line, sorted (read once per process)."""
+    found = {f"{(dist.metadata['Name'] or '').lower()}=={dist.version}" for dist in metadata.distributions()}
+    return "\n".join(sorted(found))
 
 
-def _version() -> str:
-    try:
-        return metadata.version("nianbao")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+def key_inputs(layout: ProjectLayout, body: str, year: int) -> list[tuple[str, Path]]:
+    """Every file the outputs of ``body`` ``year`` are made from, each with the name the key records: project
+    files relative to the project, the package's files under ``nianbao/``."""
+    era = _era(layout.params_file(body, year))
+    project = [(layout.relative(path), path) for path in layout.report_inputs(body, year, era or None)]
+    package = [(f"nianbao/{path.relative_to(PACKAGE_DIR)}", path) for path in package_files()]
+    return project + package
 
 
-def run_key(root: Path, body: str, year: int) -> str:
-    digest = hashlib.sha256(f"nianbao {_version()}\n".encode())
-    root = Path(root).resolve()
-    for path in dependencies(root, body, year):
-        name = str(path.resolve().relative_to(root)) if path.resolve().is_relative_to(root) else path.name
-        digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+def run_key(layout: ProjectLayout, body: str, year: int) -> str:
+    """The SHA-256 of the installed distributions and of the names and content of ``key_inputs``."""
+    digest = hashlib.sha256(environment().encode())
+    for name, path in key_inputs(layout, body, year):
+        digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
 def recorded_key(folder: Path) -> str | None:
     """The key a rendered report (manifest.json) or a failed one (run-key.json) was made with."""
-    for name, field in (("manifest.json", "run_key"), (KEY_FILE, "run_key")):
+    for name in (MANIFEST_FILE, KEY_FILE):
         path = folder / name
         if path.exists():
             try:
                 recorded = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 return None
-            return recorded.get(field) if isinstance(recorded, dict) else None
+            return recorded.get("run_key") if isinstance(recorded, dict) else None
     return None
+
+
+def record_failure(folder: Path, key: str | None, message: str) -> None:
+    """Write the key of a report that failed validation and the message it failed with into ``folder``."""
+    text = json.dumps({"run_key": key, "message": message}, ensure_ascii=False, indent=2) + "\n"
+    (folder / KEY_FILE).write_text(text, encoding="utf-8")
+
+
+def recorded_failure(folder: Path) -> str:
+    """The message a report failed validation with, as ``record_failure`` wrote it."""
+    return json.loads((folder / KEY_FILE).read_text(encoding="utf-8"))["message"]

@@ -8,9 +8,11 @@ reports run in parallel without port races.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from nianbao.errors import ExecutionError
@@ -47,7 +49,7 @@ def _unfinished_code(output: Path) -> str:
 class Kernel:
     """One kernel for the notebooks of one report: started by the first notebook, shut down on exit."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
 
         self.sockets = Path(tempfile.mkdtemp(prefix="nianbao-kernel-"))
@@ -68,19 +70,56 @@ class Kernel:
         finally:
             shutil.rmtree(self.sockets, ignore_errors=True)
 
-    def execute(self, notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeout: int) -> None:
-        execute(notebook, output, parameters, cwd=cwd, timeout=timeout, kernel=self)
+    def execute(
+        self, notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeout: int, kept: Path | None = None
+    ) -> None:
+        """``execute`` in this kernel."""
+        execute(notebook, output, parameters, cwd=cwd, timeout=timeout, kernel=self, kept=kept)
 
 
-def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeout: int, kernel: Kernel | None = None) -> None:
+def execute(
+    notebook: Path,
+    output: Path,
+    parameters: dict,
+    *,
+    cwd: Path,
+    timeout: int,
+    kernel: Kernel | None = None,
+    kept: Path | None = None,
+) -> None:
     """Run ``notebook`` with ``parameters`` into ``output``, in ``kernel`` (default: a kernel of its own).
 
     Raises ExecutionError naming the notebook, the cell and the error; the partly executed notebook is left
-    at ``output`` for inspection.
+    at ``output`` for inspection, and the error names it where it will be kept (``kept``, default ``output``).
     """
     import papermill as pm
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    _check_parameters(notebook, parameters)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # papermill's logger repeats kernel deaths and timeouts in English; the ExecutionError says it better
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
+    own = kernel is None
+    kernel = kernel or Kernel()
+    try:
+        with _execution_errors(notebook, output, kept=kept or output, timeout=timeout):
+            pm.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                km=kernel.km,
+                cwd=str(cwd),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=timeout,
+            )
+    finally:
+        if own:
+            kernel.close()
+
+
+def _check_parameters(notebook: Path, parameters: dict) -> None:
+    """Raise ExecutionError when ``parameters`` names one the notebook's ``parameters`` cell does not declare."""
     declared = parameters_of(notebook)
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
@@ -88,44 +127,35 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeou
             f"参数 {', '.join(unknown)} 未在 parameters 单元格中声明（已声明: {', '.join(declared)}）",
             notebook=notebook.name,
         )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    # papermill's logger repeats kernel deaths and timeouts in English; the ExecutionError says it better
-    logging.getLogger("papermill").setLevel(logging.CRITICAL)
-    own = kernel is None
-    kernel = kernel or Kernel()
+
+
+@contextlib.contextmanager
+def _execution_errors(notebook: Path, output: Path, *, kept: Path, timeout: int) -> Iterator[None]:
+    """A cell that raised, timed out or killed its kernel as an ExecutionError naming the notebook, the cell (read
+    from ``output``, the partly executed notebook) and ``kept``, where that notebook will be kept."""
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
     try:
-        pm.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            km=kernel.km,
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=timeout,
-        )
+        yield
     except pm.PapermillExecutionError as exc:
         raise ExecutionError(
             f"{exc.ename}: {exc.evalue}{_code(exc.source)}",
             notebook=notebook.name,
             cell=exc.exec_count,
-            kept=output,
+            kept=kept,
         ) from None
     except CellTimeoutError:
         raise ExecutionError(
             f"单元格执行超过 {timeout} 秒，已停止{_unfinished_code(output)}",
             notebook=notebook.name,
-            kept=output,
+            kept=kept,
             hint="如确需更长时间，在 params 中提高 execution_timeout（秒）",
         ) from None
     except DeadKernelError as exc:
         raise ExecutionError(
             f"内核意外退出（{exc}）{_unfinished_code(output)}",
             notebook=notebook.name,
-            kept=output,
+            kept=kept,
             hint="内核进程被终止或崩溃；常见原因是内存不足",
         ) from None
-    finally:
-        if own:
-            kernel.close()

@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from nianbao.inputs.report import Report
+from nianbao.paths import INPUT_DIRS, MANIFEST_FILE
 from nianbao.present.fonts import FontInfo
 
 PACKAGES = (
@@ -40,36 +41,28 @@ def sha256(path: Path) -> str:
 
 
 def input_files(report: Report) -> list[Path]:
-    """Every file the report is made from: params, data, notebooks, expectation suites, the declaration."""
-    root = report.root
-    files = [report.params_path, report.format.path]
-    files += sorted(p for p in report.data_dir.rglob("*") if p.is_file())
-    files += [root / "notebooks" / nb.file for nb in report.format.notebooks]
-    files += sorted((root / "expectations" / report.format.era).glob("*.json"))
-    return files
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root))
-    except ValueError:
-        return str(path)
+    """Every project file the report is made from (``ProjectLayout.report_inputs``, the list the run key covers)."""
+    params = report.params
+    return report.layout.report_inputs(params.body, params.year, report.format.era)
 
 
 def git_state(root: Path) -> dict:
-    def git(*args):
+    """The commit of the project's checkout, and whether its inputs or source have uncommitted changes."""
+
+    def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True, timeout=30).stdout.strip()
 
     try:
         commit = git("rev-parse", "HEAD")
-        dirty = bool(git("status", "--porcelain", "--", "params", "data", "notebooks", "expectations", "src"))
+        dirty = bool(git("status", "--porcelain", "--", *INPUT_DIRS, "src"))
         return {"commit": commit, "dirty": dirty}
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "dirty": None}
 
 
-def versions() -> dict:
-    found = {"python": platform.python_version()}
+def versions() -> dict[str, str | None]:
+    """The versions of Python and of the packages a report is made with."""
+    found: dict[str, str | None] = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
             found[name] = metadata.version(name)
@@ -78,24 +71,27 @@ def versions() -> dict:
     return found
 
 
-def build_manifest(report: Report, font: FontInfo, output_dir: Path, validation_summary: dict) -> dict:
-    root = report.root
+def build_manifest(report: Report, *, font: FontInfo, output_dir: Path, validation: dict, run_key: str | None) -> dict:
+    """The manifest of ``report`` built in ``output_dir``: ``validation`` are the counts of the checks, ``run_key`` the
+    key of its inputs (see cache.py)."""
     return {
         "report": {"body": report.params.body, "year": report.params.year, "title": report.params.title},
         "params": json.loads(report.params.model_dump_json()),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "inputs": {_relative(p, root): sha256(p) for p in input_files(report)},
+        "inputs": {report.layout.relative(p): sha256(p) for p in input_files(report)},
         "packages": versions(),
-        "git": git_state(root),
+        "git": git_state(report.root),
         "font": font.as_dict(),
-        "validation": validation_summary,
+        "validation": validation,
         "outputs": {
             str(p.relative_to(output_dir)): sha256(p)
             for p in sorted(output_dir.rglob("*"))
-            if p.is_file() and p.name != "manifest.json"
+            if p.is_file() and p.name != MANIFEST_FILE
         },
+        "run_key": run_key,
     }
 
 
 def write_manifest(path: Path, manifest: dict) -> None:
+    """Write ``manifest`` as UTF-8 JSON."""
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,64 +1,59 @@
-"""The pipeline of one report: check inputs, validate, execute the notebooks, render, and publish the new
-outputs atomically.
+"""The run of one report, as a sequence of steps (``run_report``):
+
+    unchanged_result → load → check_suites → font → tell_notes → BuildDir (lock, build folder) → made_meanwhile
+    → validate → execute → stop_if_invalid → render_html → render_pdf → record_manifest → publish → finish
 
 Every run builds into a fresh folder beside the final one and only moves it into place when everything
 succeeded, so a failed or interrupted run never deletes or half-overwrites the outputs of the last good run.
 A failed run leaves what it produced (validation result, executed notebooks) in ``<year>.failed/`` for
-inspection. Two runs of the same report are serialised by a lock file.
+inspection, and its error names the files there. Two runs of the same report are serialised by a lock file
+(see build.py).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
 from nianbao.checks.suites import stale_suites
-from nianbao.errors import (
-    DeclarationError,
-    ExecutionError,
-    NianbaoError,
-    RunLocked,
-    ValidationFailed,
-    os_error_message,
+from nianbao.errors import DeclarationError, ValidationFailed
+from nianbao.formats import NotebookSpec
+from nianbao.inputs.report import Report, load_report
+from nianbao.paths import (
+    EXECUTED_DIR,
+    MANIFEST_FILE,
+    REPORT_HTML,
+    REPORT_PDF,
+    SECTIONS_DIR,
+    VALIDATION_FILE,
+    ProjectLayout,
+    display_path,
 )
-from nianbao.inputs.report import load_report
-from nianbao.paths import VALIDATION_FILE, display_path
 from nianbao.present import render
-from nianbao.present.fonts import cjk_font
-from nianbao.run.build import failed_path, keep_failed, publish
-from nianbao.run.manifest import build_manifest, write_manifest
+from nianbao.present.fonts import FontInfo, cjk_font
+from nianbao.run import manifest
+from nianbao.run.build import BuildDir
+from nianbao.run.cache import record_failure, recorded_failure, recorded_key
+from nianbao.run.context import RunContext
+from nianbao.run.status import RunResult, Section, Stage, StageCallback, Status
 
-LOCK_TIMEOUT = 900  # seconds a run waits for another run of the same report
+if TYPE_CHECKING:
+    from nianbao.checks.validate import Validation
 
-
-@dataclass
-class RunResult:
-    body: str
-    year: int
-    status: str  # rendered / failed validation / error
-    output: Path | None
-    message: str = ""
-    exit_code: int = 0
-    unchanged: bool = False  # not run again: its inputs did not change since the last run
+Executed = list[tuple[NotebookSpec, nbformat.NotebookNode]]  # the executed notebooks of a report, in order
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+@dataclass(frozen=True)
+class Work:
+    """A loaded report being built: the report, the font of its charts and PDF, and its build folder."""
 
-
-def _unchanged(body, year, final: Path, log, stage, message: str) -> RunResult:
-    log(f"[{body} {year}] {message}")
-    stage("unchanged")
-    return RunResult(body, int(year), "rendered", final, "输入未变（unchanged）", unchanged=True)
+    report: Report
+    font: FontInfo
+    build: BuildDir
 
 
 def run_report(
@@ -68,238 +63,184 @@ def run_report(
     *,
     outputs: Path | str | None = None,
     log: Callable[[str], None] = print,
-    stage: Callable[[str], None] | None = None,
+    stage: StageCallback | None = None,
     force: bool = False,
 ) -> RunResult:
     """Produce ``outputs/<body>/<year>/``. Raises NianbaoError subclasses; the CLI maps them to exit codes.
 
-    ``log`` receives the lines to print, ``stage`` the short status of the run (validating, section k/n, …).
+    ``log`` receives the lines to print, ``stage`` where the run is (``Stage``, or the ``Section`` executing).
     Unless ``force``, a report whose inputs did not change since its last run (same key, see cache.py) is not
     run again: a rendered one is left as it is, and one that failed validation fails again with the kept result."""
-    from nianbao.run.cache import KEY_FILE, recorded_key, run_key
+    ctx = RunContext.create(ProjectLayout.at(root, outputs), body, year, force=force, log=log, stage=stage)
+    result = unchanged_result(ctx)
+    if result is not None:
+        return result
+    report = load(ctx)
+    check_suites(ctx, report)
+    font = cjk_font(report.params.font)
+    tell_notes(ctx, report)
+    with BuildDir(ctx.final, on_wait=ctx.waiting_for_lock) as build, ctx.failures_staged():
+        if build.waited and (result := made_meanwhile(ctx)) is not None:
+            return result
+        work = Work(report, font, build)
+        validation = validate(ctx, work)
+        executed = execute(ctx, work, validation)
+        stop_if_invalid(ctx, work, validation, executed)
+        html = render_html(ctx, work, executed)
+        render_pdf(ctx, work, html)
+        record_manifest(ctx, work, validation)
+        build.publish()
+    return finish(ctx, validation)
 
-    stage = stage or (lambda _: None)
-    root = Path(root).resolve()
-    out_root = Path(outputs).resolve() if outputs else root / "outputs"
-    final = out_root / body / str(year)
-    failed_dir = failed_path(final)
-    tag = f"[{body} {year}]"
-    key = run_key(root, body, int(year)) if (root / "params" / body / f"{year}.yaml").exists() else None
-    if key is not None and not force:
-        if recorded_key(final) == key and (final / "report.pdf").exists():
-            return _unchanged(body, year, final, log, stage, f"输入未变，沿用 {display_path(final)}")
-        if recorded_key(failed_dir) == key and (failed_dir / "validation.json").exists():
-            message = json.loads((failed_dir / KEY_FILE).read_text(encoding="utf-8"))["message"]
-            log(f"{tag} 输入未变，上次未通过校验: {display_path(failed_dir)}")
-            stage("failed (unchanged)")
-            raise ValidationFailed(message + "\n  （输入未变，沿用上次的校验结果；--force 重新运行）")
-    stage("loading")
-    report = load_report(root, body, year)
-    params = report.params
+
+def _unchanged(ctx: RunContext, message: str) -> RunResult:
+    ctx.say(message)
+    ctx.at(Stage.UNCHANGED)
+    return RunResult(ctx.body, ctx.year, Status.RENDERED, ctx.final, "输入未变（unchanged）", unchanged=True)
+
+
+def unchanged_result(ctx: RunContext) -> RunResult | None:
+    """Unless forced, the outcome of the last run when the report's inputs did not change since: the rendered
+    report as it is, or ValidationFailed again with the kept result. None when the report must run."""
+    if ctx.key is None or ctx.force:
+        return None
+    if recorded_key(ctx.final) == ctx.key and (ctx.final / REPORT_PDF).exists():
+        return _unchanged(ctx, f"输入未变，沿用 {display_path(ctx.final)}")
+    if recorded_key(ctx.failed) == ctx.key and (ctx.failed / VALIDATION_FILE).exists():
+        ctx.say(f"输入未变，上次未通过校验: {display_path(ctx.failed)}")
+        ctx.at(Stage.FAILED_UNCHANGED)
+        raise ValidationFailed(recorded_failure(ctx.failed) + "\n  （输入未变，沿用上次的校验结果；--force 重新运行）")
+    return None
+
+
+def load(ctx: RunContext) -> Report:
+    """The report's params, data and prose (InputError subclasses on bad input)."""
+    ctx.at(Stage.LOADING)
+    return load_report(ctx.layout, ctx.body, ctx.year)
+
+
+def check_suites(ctx: RunContext, report: Report) -> None:
+    """Raise DeclarationError when the expectation suites of the report's era differ from its format declaration."""
     fmt = report.format
-    stale = stale_suites(root, fmt)
+    stale = stale_suites(ctx.layout.root, fmt)
     if stale:
         raise DeclarationError(
-            f"expectations/{fmt.era}/ 与格式声明不一致: {', '.join(stale)}",
+            f"{ctx.layout.relative(ctx.layout.suites_dir(fmt.era))}/ 与格式声明不一致: {', '.join(stale)}",
             hint="运行 `nianbao expectations --write` 重新生成校验规则",
         )
-    font = cjk_font(params.font)
-    final.parent.mkdir(parents=True, exist_ok=True)
+
+
+def tell_notes(ctx: RunContext, report: Report) -> None:
+    """Log what the loader normalised or noticed."""
     for note in report.notes:
-        log(f"{tag} 说明: {note}")
-
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(final.parent / f".{final.name}.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        log(f"{tag} 另一个运行正在生成同一报告，等待其结束…")
-        stage("waiting for lock")
-        try:
-            lock.acquire(timeout=LOCK_TIMEOUT)
-        except Timeout:
-            raise RunLocked(
-                f"{final} 正被另一个运行锁定超过 {LOCK_TIMEOUT} 秒", hint=f"确认没有其他运行后删除 {lock.lock_file}"
-            ) from None
-        if not force and key is not None and recorded_key(final) == key:  # the other run made these inputs' report
-            lock.release()
-            return _unchanged(body, year, final, log, stage, f"另一个运行已用相同的输入生成 {display_path(final)}")
-    try:
-        build = Path(tempfile.mkdtemp(prefix=f".{final.name}.build-", dir=final.parent))
-        os.chmod(build, 0o777 & ~_umask())
-        try:
-            validation = _build(report, root, build, font, log, stage, tag, key)
-        except ValidationFailed as exc:
-            failed = keep_failed(build, final)
-            exc.message += (
-                f"\n  校验结果已保存: {display_path(failed / 'validation.json')}"
-                f"（可读的校验章节: {display_path(failed / 'sections' / (fmt.notebooks[0].stem + '.html'))}）"
-            )
-            (failed / KEY_FILE).write_text(
-                json.dumps({"run_key": key, "message": exc.message}, ensure_ascii=False, indent=2) + "\n",
-                encoding="utf-8",
-            )
-            stage("failed validation")
-            raise
-        except ExecutionError as exc:
-            failed = keep_failed(build, final)
-            kept = failed / exc.kept.relative_to(build) if exc.kept is not None else None
-            stage("error")
-            raise ExecutionError(exc.detail, notebook=exc.notebook, cell=exc.cell, kept=kept, hint=exc.hint) from None
-        except BaseException:
-            if build.exists():
-                keep_failed(build, final)
-            stage("error")
-            raise
-        publish(build, final)
-        if failed_dir.exists():
-            shutil.rmtree(failed_dir, ignore_errors=True)
-    finally:
-        lock.release()
-    log(f"{tag} 完成 → {display_path(final)}")
-    stage("done")
-    return RunResult(params.body, params.year, "rendered", final, validation.summary())
+        ctx.say(f"说明: {note}")
 
 
-def _build(report, root: Path, build: Path, font, log, stage, tag: str, key: str | None):
-    """Validate in this process, before any kernel starts; then run the notebooks in one kernel and render.
+def made_meanwhile(ctx: RunContext) -> RunResult | None:
+    """Unless forced, the report the run that held the lock made from the same inputs; None when there is none."""
+    if ctx.force or ctx.key is None or recorded_key(ctx.final) != ctx.key:
+        return None
+    return _unchanged(ctx, f"另一个运行已用相同的输入生成 {display_path(ctx.final)}")
 
-    Great Expectations is imported once per process (a batch run's workers reuse it across reports), and a
-    report that fails a critical check costs one notebook (its validation section), not all of them."""
-    from nianbao.checks.validate import validate
-    from nianbao.run.kernel import Kernel
 
-    params = report.params
-    fmt = report.format
-    stage("validating")
-    validation = validate(report)
-    validation.write(build / VALIDATION_FILE)
-    log(f"{tag} {validation.summary()}")
-    parameters = {"body": params.body, "year": params.year, "root": str(root), "output_dir": str(build)}
-    executed: dict[str, nbformat.NotebookNode] = {}
-    # A notebook whose chapters this report does not have (omitted, no such table, a single year) is not run;
-    # after a critical failure only the validation notebook (the first) runs.
-    notebooks = [nb for nb in fmt.notebooks if any(report.shows(c) for c in nb.chapters)]
-    if not validation.success:
-        notebooks = notebooks[:1]
-    total = len(notebooks)
-    with Kernel() as kernel:
-        for index, spec in enumerate(notebooks, start=1):
-            log(f"{tag} 执行 {spec.file}（{index}/{total}）")
-            stage(f"section {index}/{total}")
-            target = build / "notebooks" / spec.file
-            kernel.execute(
-                root / "notebooks" / spec.file,
-                target,
-                parameters,
-                cwd=root / "notebooks",
-                timeout=params.execution_timeout,
-            )
-            executed[spec.stem] = nbformat.read(target, as_version=4)
-    if not validation.success:
-        # The validation section is still rendered, so that a reviewer can read what failed.
-        _write_section(build, notebooks[0], executed[notebooks[0].stem], params, font)
-        raise ValidationFailed(
-            "数据未通过严重级别的校验，未生成报告章节:\n" + "\n".join(c.message() for c in validation.critical_failures),
-            validation.critical_failures,
-        )
-    log(f"{tag} 渲染 HTML")
-    stage("rendering HTML")
-    for spec in notebooks:
-        _write_section(build, spec, executed[spec.stem], params, font)
-    assembled = render.assemble(report, executed)
-    html = render.to_html(assembled, params.title, font)
-    (build / "report.html").write_text(html, encoding="utf-8")
-    log(f"{tag} 渲染 PDF")
-    stage("rendering PDF")
-    render.write_pdf(html, build / "report.pdf", base_url=build)
-    manifest = build_manifest(report, font, build, validation.to_json()["counts"])
-    manifest["run_key"] = key
-    write_manifest(build / "manifest.json", manifest)
+def validate(ctx: RunContext, work: Work) -> Validation:
+    """Run the checks in this process, before any kernel starts, and write their result to the build.
+
+    Great Expectations is imported once per process (a batch run's workers reuse it across reports)."""
+    from nianbao.checks.validate import validate as run_checks
+
+    ctx.at(Stage.VALIDATING)
+    validation = run_checks(work.report)
+    validation.write(work.build.path / VALIDATION_FILE)
+    ctx.say(validation.summary())
     return validation
 
 
-def _write_section(build: Path, spec, executed, params, font) -> Path:
+def notebooks_to_run(report: Report, validation: Validation) -> list[NotebookSpec]:
+    """The notebooks of the chapters the report has (none omitted, its tables present, enough years for the
+    trend); after a critical failure only the validation notebook (the first), so that it costs one notebook."""
+    notebooks = [nb for nb in report.format.notebooks if any(report.shows(c) for c in nb.chapters)]
+    return notebooks if validation.success else notebooks[:1]
+
+
+def execute(ctx: RunContext, work: Work, validation: Validation) -> Executed:
+    """Run ``notebooks_to_run`` one after the other in one kernel, into the build's notebooks folder. An
+    ExecutionError names the partly executed notebook where the failed build will be kept."""
+    from nianbao.run.kernel import Kernel
+
+    params, build = work.report.params, work.build
+    parameters = {"body": params.body, "year": params.year, "root": str(ctx.layout.root), "output_dir": str(build.path)}
+    notebooks = notebooks_to_run(work.report, validation)
+    executed: Executed = []
+    with Kernel() as kernel:
+        for index, spec in enumerate(notebooks, start=1):
+            ctx.say(f"执行 {spec.file}（{index}/{len(notebooks)}）")
+            ctx.at(Section(index, len(notebooks)))
+            target = build.path / EXECUTED_DIR / spec.file
+            notebook = ctx.layout.notebook(spec.file)
+            timeout = params.execution_timeout
+            kernel.execute(notebook, target, parameters, cwd=ctx.layout.notebooks_dir, timeout=timeout, kept=build.kept(target))
+            executed.append((spec, nbformat.read(target, as_version=4)))
+    return executed
+
+
+def stop_if_invalid(ctx: RunContext, work: Work, validation: Validation, executed: Executed) -> None:
+    """After a critical failure: write the validation section (for a reviewer to read what failed), record the
+    key and the message beside the result, and raise ValidationFailed naming both where they will be kept."""
+    if validation.success:
+        return
+    section = write_section(work, *executed[0])
+    kept = work.build.kept
+    message = (
+        "数据未通过严重级别的校验，未生成报告章节:\n"
+        + "\n".join(c.message() for c in validation.critical_failures)
+        + f"\n  校验结果已保存: {display_path(kept(work.build.path / VALIDATION_FILE))}"
+        + f"（可读的校验章节: {display_path(kept(section))}）"
+    )
+    record_failure(work.build.path, ctx.key, message)
+    raise ValidationFailed(message, validation.critical_failures)
+
+
+def write_section(work: Work, spec: NotebookSpec, executed: nbformat.NotebookNode) -> Path:
     """``sections/<notebook>.html``: one executed notebook as a report section."""
-    sections = build / "sections"
+    params = work.report.params
+    sections = work.build.path / SECTIONS_DIR
     sections.mkdir(exist_ok=True)
     title = f"{params.title}：" + "、".join(params.heading(c) for c in spec.chapters)
     header = f"{params.title}（{params.issuer}）· 报告章节"
     path = sections / f"{spec.stem}.html"
-    path.write_text(render.to_html(executed, title, font, header=header), encoding="utf-8")
+    path.write_text(render.to_html(executed, title, work.font, header=header), encoding="utf-8")
     return path
 
 
-def _result_of(root, body, year, outputs, log, stage, force) -> RunResult:
-    """``run_report`` with its errors turned into a result, so that a failing report does not stop a batch."""
-    try:
-        return run_report(root, body, year, outputs=outputs, log=log, stage=stage, force=force)
-    except ValidationFailed as exc:
-        return RunResult(body, year, "failed validation", None, str(exc), exc.exit_code)
-    except NianbaoError as exc:
-        stage("error")
-        return RunResult(body, year, "error", None, str(exc), exc.exit_code)
-    except OSError as exc:
-        stage("error")
-        return RunResult(body, year, "error", None, os_error_message(exc), 3)
+def render_html(ctx: RunContext, work: Work, executed: Executed) -> str:
+    """Write every section and the assembled report as HTML; the report's HTML."""
+    ctx.say("渲染 HTML")
+    ctx.at(Stage.RENDERING_HTML)
+    for spec, notebook in executed:
+        write_section(work, spec, notebook)
+    assembled = render.assemble(work.report, {spec.stem: notebook for spec, notebook in executed})
+    html = render.to_html(assembled, work.report.params.title, work.font)
+    (work.build.path / REPORT_HTML).write_text(html, encoding="utf-8")
+    return html
 
 
-def _worker(root, body, year, outputs, force, queue) -> RunResult:
-    """A report in a worker process: its log lines and stages go to the parent through ``queue``."""
-
-    def log(line: str) -> None:
-        queue.put(("log", body, year, line))
-
-    def stage(text: str) -> None:
-        queue.put(("stage", body, year, text))
-
-    return _result_of(root, body, year, outputs, log, stage, force)
+def render_pdf(ctx: RunContext, work: Work, html: str) -> None:
+    """Print the report's HTML to PDF."""
+    ctx.say("渲染 PDF")
+    ctx.at(Stage.RENDERING_PDF)
+    render.write_pdf(html, work.build.path / REPORT_PDF, base_url=work.build.path)
 
 
-def run_all(
-    root: Path | str,
-    *,
-    outputs=None,
-    log: Callable[[str], None] = print,
-    stage: Callable[[str, int, str], None] | None = None,
-    jobs: int | None = None,
-    force: bool = False,
-) -> list[RunResult]:
-    """Run every report that has params, ``jobs`` at a time (default: the number of cores), each in its own
-    process, build folder and kernel; a report that fails does not stop the others. Results in report order."""
-    import multiprocessing
-    import queue as queues
-    from concurrent.futures import ProcessPoolExecutor
+def record_manifest(ctx: RunContext, work: Work, validation: Validation) -> None:
+    """Write the manifest of the build (inputs, versions, outputs) with the run key."""
+    counts = validation.to_json()["counts"]
+    built = manifest.build_manifest(work.report, font=work.font, output_dir=work.build.path, validation=counts, run_key=ctx.key)
+    manifest.write_manifest(work.build.path / MANIFEST_FILE, built)
 
-    from nianbao.inputs.params import available_reports
 
-    stage = stage or (lambda body, year, text: None)
-    reports = available_reports(Path(root))
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(reports) or 1))
-    if jobs == 1:
-        return [
-            _result_of(root, body, year, outputs, log, lambda text, b=body, y=year: stage(b, y, text), force)
-            for body, year in reports
-        ]
-    context = multiprocessing.get_context("forkserver")
-    with context.Manager() as manager:
-        events = manager.Queue()
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = [pool.submit(_worker, root, body, year, outputs, force, events) for body, year in reports]
-            try:
-                while True:
-                    try:
-                        kind, body, year, text = events.get(timeout=0.1)
-                    except queues.Empty:
-                        if all(f.done() for f in futures):
-                            break
-                        continue
-                    if kind == "log":
-                        log(text)
-                    else:
-                        stage(body, year, text)
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-            return [f.result() for f in futures]
+def finish(ctx: RunContext, validation: Validation) -> RunResult:
+    """Tell that the report is in place; its result."""
+    ctx.say(f"完成 → {display_path(ctx.final)}")
+    ctx.at(Stage.DONE)
+    return RunResult(ctx.body, ctx.year, Status.RENDERED, ctx.final, validation.summary())

@@ -5,43 +5,35 @@ event."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-STATUS_ZH = {
-    "queued": "排队",
-    "loading": "读取数据",
-    "waiting for lock": "等待锁",
-    "validating": "校验",
-    "rendering HTML": "渲染 HTML",
-    "rendering PDF": "渲染 PDF",
-    "done": "完成",
-    "unchanged": "未变，跳过",
-    "failed validation": "未通过校验",
-    "failed (unchanged)": "未通过校验（未变）",
-    "error": "出错",
-}
-FINAL = {"done", "unchanged", "failed validation", "failed (unchanged)", "error"}
+from nianbao.run.status import Stage, StageUpdate
 
+ReportId = tuple[str, int]  # (body, year)
 
-def status_text(stage: str) -> str:
-    if stage.startswith("section "):
-        return f"执行章节 {stage.removeprefix('section ')}"
-    return STATUS_ZH.get(stage, stage)
+STYLES: dict[StageUpdate, str] = {
+    Stage.DONE: "green",
+    Stage.UNCHANGED: "dim",
+    Stage.ERROR: "red",
+    Stage.FAILED_VALIDATION: "red",
+    Stage.FAILED_UNCHANGED: "red",
+    Stage.QUEUED: "dim",
+}  # the colour of a stage in the live table; any other: yellow
 
 
 class PlainProgress:
     """One line per event, for logs and CI."""
 
-    def __init__(self, reports: Iterable[tuple[str, int]], echo=print):
+    def __init__(self, reports: Iterable[ReportId], echo: Callable[[str], None] = print):
         self.echo = echo
 
     def log(self, line: str) -> None:
         self.echo(line)
 
-    def stage(self, body: str, year: int, stage: str) -> None:
+    def stage(self, body: str, year: int, stage: StageUpdate) -> None:
         pass  # the log lines already say what happens
 
-    def __enter__(self):
+    def __enter__(self) -> PlainProgress:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -51,14 +43,14 @@ class PlainProgress:
 class LiveProgress:
     """A live table of every report's status and an overall bar (rich), with log lines printed above it."""
 
-    def __init__(self, reports: Iterable[tuple[str, int]], echo=None):
+    def __init__(self, reports: Iterable[ReportId], echo: Callable[[str], None] | None = None):
         from rich.console import Console
         from rich.live import Live
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.console = Console()
         self.reports = list(reports)
-        self.status = {r: "queued" for r in self.reports}
+        self.status: dict[ReportId, StageUpdate] = {r: Stage.QUEUED for r in self.reports}
         self.bar = Progress(TextColumn("报告"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=self.console)
         self.task = self.bar.add_task("reports", total=len(self.reports))
         self.live = Live(self._render(), console=self.console, refresh_per_second=8, transient=False)
@@ -71,29 +63,20 @@ class LiveProgress:
         table.add_column("机关")
         table.add_column("年度", justify="right")
         table.add_column("状态")
-        styles = {
-            "done": "green",
-            "unchanged": "dim",
-            "error": "red",
-            "failed validation": "red",
-            "failed (unchanged)": "red",
-            "queued": "dim",
-        }
         for (body, year), stage in self.status.items():
-            table.add_row(body, str(year), f"[{styles.get(stage, 'yellow')}]{status_text(stage)}[/]")
+            table.add_row(body, str(year), f"[{STYLES.get(stage, 'yellow')}]{stage.label}[/]")
         return Group(table, self.bar)
 
     def log(self, line: str) -> None:
         if "说明:" not in line:  # loader notes stay in the validation appendix; the live view shows events
             self.console.print(line, markup=False, highlight=False)
 
-    def stage(self, body: str, year: int, stage: str) -> None:
-        key = (body, int(year))
-        self.status[key] = stage
-        self.bar.update(self.task, completed=sum(s in FINAL for s in self.status.values()))
+    def stage(self, body: str, year: int, stage: StageUpdate) -> None:
+        self.status[(body, int(year))] = stage
+        self.bar.update(self.task, completed=sum(s.final for s in self.status.values()))
         self.live.update(self._render())
 
-    def __enter__(self):
+    def __enter__(self) -> LiveProgress:
         self.live.__enter__()
         return self
 
@@ -101,5 +84,6 @@ class LiveProgress:
         self.live.__exit__(*exc)
 
 
-def progress_for(reports, echo) -> PlainProgress | LiveProgress:
+def progress_for(reports: Iterable[ReportId], echo: Callable[[str], None]) -> PlainProgress | LiveProgress:
+    """A live table on a terminal, plain lines elsewhere."""
     return LiveProgress(reports) if sys.stdout.isatty() else PlainProgress(reports, echo)

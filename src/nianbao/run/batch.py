@@ -1,0 +1,119 @@
+"""A batch of reports: every report that has params, each in its own process, build folder and kernel, ``jobs``
+at a time; a report that fails does not stop the others."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nianbao.errors import ExitCode, NianbaoError, ValidationFailed, os_error_message
+from nianbao.paths import ProjectLayout
+from nianbao.run.pipeline import run_report
+from nianbao.run.status import RunResult, Stage, StageCallback, StageUpdate, Status
+
+BatchStage = Callable[[str, int, StageUpdate], None]  # (body, year, stage) of a report in the batch
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What every report of a batch runs with: the project, where its outputs go, and whether to force runs."""
+
+    root: Path | str
+    outputs: Path | str | None = None
+    force: bool = False
+
+
+def report_result(batch: Batch, body: str, year: int, *, log: Callable[[str], None], stage: StageCallback) -> RunResult:
+    """``run_report`` with its errors turned into a result, so that a failing report does not stop a batch."""
+    try:
+        return run_report(batch.root, body, year, outputs=batch.outputs, log=log, stage=stage, force=batch.force)
+    except ValidationFailed as exc:
+        return RunResult(body, year, Status.FAILED_VALIDATION, None, str(exc), exc.exit_code)
+    except NianbaoError as exc:
+        stage(Stage.ERROR)
+        return RunResult(body, year, Status.ERROR, None, str(exc), exc.exit_code)
+    except OSError as exc:
+        stage(Stage.ERROR)
+        return RunResult(body, year, Status.ERROR, None, os_error_message(exc), ExitCode.EXECUTION_ERROR)
+
+
+def _worker(batch: Batch, body: str, year: int, events: Any) -> RunResult:
+    """A report in a worker process: its log lines and stages go to the parent through the queue ``events``."""
+
+    def log(line: str) -> None:
+        events.put(("log", body, year, line))
+
+    def stage(update: StageUpdate) -> None:
+        events.put(("stage", body, year, update))
+
+    return report_result(batch, body, year, log=log, stage=stage)
+
+
+def run_all(
+    root: Path | str,
+    *,
+    outputs: Path | str | None = None,
+    log: Callable[[str], None] = print,
+    stage: BatchStage | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+) -> list[RunResult]:
+    """Run every report that has params, ``jobs`` at a time (default: the number of cores), each in its own
+    process, build folder and kernel; a report that fails does not stop the others. Results in report order."""
+    batch = Batch(root, outputs, force)
+    reports = ProjectLayout.at(root).reports()
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(reports) or 1))
+    stage = stage or _no_batch_stage
+    if jobs == 1:
+        return [_in_this_process(batch, report, log=log, stage=stage) for report in reports]
+    return _in_processes(batch, reports, jobs, log=log, stage=stage)
+
+
+def _no_batch_stage(body: str, year: int, update: StageUpdate) -> None:
+    pass
+
+
+def _in_this_process(batch: Batch, report: tuple[str, int], *, log: Callable[[str], None], stage: BatchStage) -> RunResult:
+    body, year = report
+    return report_result(batch, body, year, log=log, stage=lambda update: stage(body, year, update))
+
+
+def _in_processes(
+    batch: Batch, reports: list[tuple[str, int]], jobs: int, *, log: Callable[[str], None], stage: BatchStage
+) -> list[RunResult]:
+    """Each report in a worker process of a pool of ``jobs``; their log lines and stages relayed as they come."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("forkserver")
+    with context.Manager() as manager:
+        events = manager.Queue()
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = [pool.submit(_worker, batch, body, year, events) for body, year in reports]
+            try:
+                _relay(events, futures, log=log, stage=stage)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            return [f.result() for f in futures]
+
+
+def _relay(events: Any, futures: list[Future[RunResult]], *, log: Callable[[str], None], stage: BatchStage) -> None:
+    """Pass the workers' events to ``log`` and ``stage`` until every report is done."""
+    import queue
+
+    while True:
+        try:
+            kind, body, year, payload = events.get(timeout=0.1)
+        except queue.Empty:
+            if all(f.done() for f in futures):
+                return
+            continue
+        if kind == "log":
+            log(payload)
+        else:
+            stage(body, year, payload)

@@ -1,0 +1,95 @@
+"""batch.py: every report of a project, a failing report turned into a result instead of stopping the others."""
+
+from __future__ import annotations
+
+import queue
+from concurrent.futures import Future
+
+import pytest
+
+from nianbao.errors import ExitCode, ReportNotFound, ValidationFailed
+from nianbao.paths import ProjectLayout
+from nianbao.run import batch
+from nianbao.run.batch import Batch, report_result, run_all
+from nianbao.run.status import RunResult, Section, Stage, Status
+
+
+def raising(exc):
+    def run_report(root, body, year, **kwargs):
+        raise exc
+
+    return run_report
+
+
+class TestReportResult:
+    def test_a_rendered_report_is_its_result(self, monkeypatch, tmp_path):
+        done = RunResult("a", 2020, Status.RENDERED, tmp_path)
+        monkeypatch.setattr(batch, "run_report", lambda root, body, year, **kwargs: done)
+        assert report_result(Batch(tmp_path), "a", 2020, log=print, stage=print) is done
+
+    def test_failed_validation(self, monkeypatch, tmp_path):
+        monkeypatch.setattr(batch, "run_report", raising(ValidationFailed("未通过")))
+        stages = []
+        result = report_result(Batch(tmp_path), "a", 2020, log=print, stage=stages.append)
+        assert (result.status, result.output, result.message, result.exit_code) == (
+            Status.FAILED_VALIDATION,
+            None,
+            "未通过",
+            ExitCode.VALIDATION_FAILED,
+        )
+        assert stages == []  # the run reported its own stage
+
+    def test_an_error_of_the_package(self, monkeypatch, tmp_path):
+        monkeypatch.setattr(batch, "run_report", raising(ReportNotFound("没有", hint="换一个")))
+        stages = []
+        result = report_result(Batch(tmp_path), "a", 2020, log=print, stage=stages.append)
+        assert (result.status, result.message, result.exit_code) == (Status.ERROR, "没有\n  提示: 换一个", ExitCode.INPUT_ERROR)
+        assert stages == [Stage.ERROR]
+
+    def test_a_file_that_cannot_be_written(self, monkeypatch, tmp_path):
+        monkeypatch.setattr(batch, "run_report", raising(PermissionError(13, "Permission denied", "/x")))
+        stages = []
+        result = report_result(Batch(tmp_path), "a", 2020, log=print, stage=stages.append)
+        assert result.status is Status.ERROR and result.exit_code == ExitCode.EXECUTION_ERROR == 3
+        assert "无法读写文件: /x（Permission denied）" in result.message
+        assert stages == [Stage.ERROR]
+
+    def test_anything_else_stops_the_batch(self, monkeypatch, tmp_path):
+        monkeypatch.setattr(batch, "run_report", raising(KeyboardInterrupt()))
+        with pytest.raises(KeyboardInterrupt):
+            report_result(Batch(tmp_path), "a", 2020, log=print, stage=print)
+
+
+class TestRunAll:
+    def test_every_report_in_order_with_its_options_and_stages(self, project, monkeypatch, tmp_path):
+        calls, stages = [], []
+
+        def run_report(root, body, year, *, outputs, log, stage, force):
+            calls.append((root, body, year, outputs, force))
+            stage(Stage.DONE)
+            if body == "hongze":
+                raise ValidationFailed("未通过")
+            return RunResult(body, year, Status.RENDERED, None)
+
+        monkeypatch.setattr(batch, "run_report", run_report)
+        results = run_all(project, outputs=tmp_path / "out", stage=lambda *event: stages.append(event), jobs=1, force=True)
+        reports = ProjectLayout.at(project).reports()
+        assert [(r.body, r.year) for r in results] == reports
+        assert calls == [(project, body, year, tmp_path / "out", True) for body, year in reports]
+        assert stages == [(body, year, Stage.DONE) for body, year in reports]
+        assert {r.status for r in results if r.body == "hongze"} == {Status.FAILED_VALIDATION}
+
+    def test_a_project_without_reports(self, tmp_path):
+        assert run_all(tmp_path, jobs=4) == []
+
+
+class TestRelay:
+    def test_passes_log_lines_and_stages_until_every_report_is_done(self):
+        events = queue.Queue()
+        events.put(("log", "a", 2020, "[a 2020] 执行"))
+        events.put(("stage", "a", 2020, Section(1, 2)))
+        done = Future()
+        done.set_result(RunResult("a", 2020, Status.RENDERED, None))
+        lines, stages = [], []
+        batch._relay(events, [done], log=lines.append, stage=lambda *event: stages.append(event))
+        assert lines == ["[a 2020] 执行"] and stages == [("a", 2020, Section(1, 2))]

@@ -1,0 +1,70 @@
+"""kernel.py: the errors of a notebook run in words (which notebook, which cell, where it is kept), without a kernel."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.v4 import new_code_cell, new_notebook
+from papermill import PapermillExecutionError
+
+from nianbao.errors import ExecutionError
+from nianbao.run import kernel
+
+
+@pytest.fixture
+def partly_executed(tmp_path):
+    """A notebook whose second code cell started and did not finish."""
+    cells = [new_code_cell("import time"), new_code_cell("time.sleep(30)"), new_code_cell("print('never')")]
+    for cell in cells[:2]:
+        cell.metadata["papermill"] = {"start_time": "2026-12-04T00:00:00"}
+    path = tmp_path / "notebooks" / "10_proactive.ipynb"
+    path.parent.mkdir()
+    nbformat.write(new_notebook(cells=cells), path)
+    return path
+
+
+class TestExecutionErrors:
+    def _raise(self, exc, output, kept):
+        with pytest.raises(ExecutionError) as err:
+            with kernel._execution_errors(output.with_name("10_proactive.ipynb"), output, kept=kept, timeout=2):
+                raise exc
+        return err.value
+
+    def test_a_cell_that_raised_names_the_cell_its_code_and_the_kept_notebook(self, partly_executed, tmp_path):
+        kept = tmp_path / "2017.failed" / "notebooks" / "10_proactive.ipynb"
+        exc = PapermillExecutionError(3, 4, "1 / 0", "ZeroDivisionError", "division by zero", [])
+        error = self._raise(exc, partly_executed, kept)
+        assert (error.notebook, error.cell, error.kept) == ("10_proactive.ipynb", 4, kept)
+        assert error.detail == "ZeroDivisionError: division by zero\n  出错的代码:\n      1 / 0"
+        assert error.__cause__ is None and error.__suppress_context__
+
+    def test_a_timeout_names_the_unfinished_cell_and_the_setting(self, partly_executed, tmp_path):
+        error = self._raise(CellTimeoutError("timed out"), partly_executed, tmp_path / "kept.ipynb")
+        assert error.detail == "单元格执行超过 2 秒，已停止\n  出错的代码:\n      time.sleep(30)"
+        assert "execution_timeout" in error.hint and error.kept == tmp_path / "kept.ipynb"
+
+    def test_a_dead_kernel_names_the_unfinished_cell_and_the_likely_cause(self, partly_executed, tmp_path):
+        error = self._raise(DeadKernelError("Kernel died"), partly_executed, tmp_path / "kept.ipynb")
+        assert error.detail.startswith("内核意外退出（Kernel died）\n  出错的代码:\n      time.sleep(30)")
+        assert "内存不足" in error.hint
+
+    def test_an_unreadable_notebook_names_no_code(self, tmp_path):
+        error = self._raise(DeadKernelError("Kernel died"), tmp_path / "missing.ipynb", tmp_path / "kept.ipynb")
+        assert error.detail == "内核意外退出（Kernel died）"
+
+    def test_other_errors_pass_through(self, tmp_path):
+        with pytest.raises(KeyError):
+            with kernel._execution_errors(tmp_path / "a.ipynb", tmp_path / "a.ipynb", kept=tmp_path, timeout=2):
+                raise KeyError("x")
+
+
+class TestCheckParameters:
+    def test_an_undeclared_parameter_is_named_with_the_declared_ones(self, root):
+        with pytest.raises(ExecutionError) as err:
+            kernel._check_parameters(root / "notebooks" / "00_validation.ipynb", {"body": "a", "colour": "red"})
+        assert err.value.notebook == "00_validation.ipynb"
+        assert "参数 colour 未在 parameters 单元格中声明（已声明: body, year, root, output_dir）" in str(err.value)
+
+    def test_the_declared_parameters_pass(self, root):
+        kernel._check_parameters(root / "notebooks" / "00_validation.ipynb", {"body": "a", "year": 2017})
