@@ -329,3 +329,25 @@ class TestEncodingsAndDelimiters:
         from nianbao.inputs.tables import _delimiter
 
         assert _delimiter(text) == delimiter
+
+
+class TestLineEndings:
+    @pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+    def test_every_line_ending_gives_the_same_rows_and_lines(self, tmp_path, end):
+        path = tmp_path / "applications.csv"
+        path.write_bytes(end.join(["指标,本年", "当面申请,7", "", "网络申请,3", ""]).encode())
+        table = read_table(path, APPLICATIONS, FMT)
+        assert [(r.line, r.label, r.value()) for r in table.rows] == [(2, "当面申请", Decimal(7)), (4, "网络申请", Decimal(3))]
+
+    def test_a_file_that_starts_with_a_lone_carriage_return(self, tmp_path):
+        path = tmp_path / "applications.csv"
+        path.write_bytes("\r指标,本年\r当面申请,7\r".encode())
+        assert [(r.line, r.label) for r in read_table(path, APPLICATIONS, FMT).rows] == [(3, "当面申请")]
+
+    def test_text_that_is_not_csv_is_a_data_error_naming_the_line(self, tmp_path):
+        path = tmp_path / "applications.csv"
+        path.write_text("指标,本年\n当面申请,7\n网络申请," + "9" * 200_000 + "\n", encoding="utf-8")
+        with pytest.raises(DataError) as error:
+            read_table(path, APPLICATIONS, FMT)
+        assert error.value.path == path and error.value.line == 3
+        assert "无法按 CSV 读取" in str(error.value) and "field larger than field limit" in str(error.value)

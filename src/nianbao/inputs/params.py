@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -111,7 +111,7 @@ def _explain(exc: ValidationError, path: Path, lines: dict[tuple, int], model: t
         first_line = first_line or line
         at = f"第{line}行 " if line else ""
         if err["type"] == "extra_forbidden":
-            parent = model
+            parent: Any = model
             for part in loc[:-1]:
                 field = parent.model_fields.get(part) if hasattr(parent, "model_fields") else None
                 parent = getattr(field, "annotation", None) if field else None

@@ -199,7 +199,7 @@ class Report:
 def read_prose(data_dir: Path, fmt: Format, omit=()) -> dict[str, str]:
     prose = {}
     for chapter in fmt.chapters:
-        if chapter.source != "prose" or chapter.id in omit:
+        if chapter.source != "prose" or chapter.file is None or chapter.id in omit:
             continue
         path = data_dir / "prose" / chapter.file
         if not path.exists():

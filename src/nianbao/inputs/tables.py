@@ -198,12 +198,24 @@ class _TableFile:
         return [self.fmt.label_column, *(c.label for c in self.table.columns), self.fmt.share_column]
 
 
+def _records(path: Path, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """The non-blank records of a CSV text with their 1-based line numbers. Lines may end in \\n, \\r\\n or a lone
+    \\r (old Mac files); DataError when the text is not CSV."""
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    try:
+        return [(reader.line_num, r) for r in reader if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise DataError(
+            f"无法按 CSV 读取（{exc}）", path=path, line=reader.line_num, expected="逗号分隔的表格，每行一个指标"
+        ) from None
+
+
 def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
     """Read one table file. Raises DataError for an unreadable file, header or cell."""
     file = _TableFile(path, table, fmt)
     text, encoding = decode(path)
     delimiter = _delimiter(text)
-    records = [(i + 1, r) for i, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)) if any(c.strip() for c in r)]
+    records = _records(path, text, delimiter)
     if not records:
         raise DataError(
             "文件为空", path=path, expected=f"表头 {fmt.label_column},{','.join(c.label for c in table.columns)} 和数据行"

@@ -63,7 +63,7 @@ class Session:
         if table_id not in self.report.tables or self.hidden:
             return
         table = self.report.format.tables[table_id]
-        if table.layout == "blocks":
+        if table.layout == "blocks" and table.official is not None:
             _html(official.blocks_html(self.report, table.official))
         elif table.layout == "grid":
             _html(official.grid_html(self.report, table_id))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from nianbao.errors import InputError
-from nianbao.formats import Indicator, indicator_refs, load_format, load_indicators
+from nianbao.formats import Era, Indicator, indicator_refs, load_format, load_indicators
 from nianbao.inputs.report import Report, format_number, load_report
 from nianbao.paths import ProjectLayout, as_layout
 from nianbao.shares import round_half_up
@@ -96,13 +96,13 @@ def changes_frame(report: Report, chapter_id: str) -> pd.DataFrame:
 class Trend:
     body: str
     years: list[int]
-    eras: dict[int, str]
+    eras: dict[int, Era]
     values: dict[str, dict[int, Decimal | None]]  # indicator id -> year -> value
     notes: list[str]
 
     def intro(self) -> str:
         """Which years are compared and from which year each format era applies."""
-        starts = []
+        starts: list[tuple[int, Era]] = []
         for year, era in self.eras.items():
             if era not in [e for _, e in starts]:
                 starts.append((year, era))
