@@ -79,7 +79,7 @@ def main() -> None:
     help="With --all: reports run at the same time (default: the number of cores).",
 )
 @ROOT_OPTION
-def run(body, year, run_all_reports, outputs, force, jobs, root) -> None:
+def run(*, body, year, run_all_reports, outputs, force, jobs, root) -> None:
     """Validate and render one report (BODY YEAR), or every report with --all.
 
     A report whose inputs did not change since its last run is not run again (--force to run it anyway)."""
@@ -186,7 +186,7 @@ def expectations(write, root) -> None:
 @click.option("--issuer", required=True, help="Issuing body as printed.")
 @click.option("--scope", default="本机关", show_default=True, help="How the narrative names the body (全区, 本机关…).")
 @ROOT_OPTION
-def import_report(text, body, year, era, issuer, scope, root) -> None:
+def import_report(*, text, body, year, era, issuer, scope, root) -> None:
     """Create data/BODY/YEAR/ and params/BODY/YEAR.yaml from a published report's text with pipe tables."""
     from nianbao.formats import load_format
     from nianbao.inputs.importer import import_text, write_imported, write_params

@@ -152,7 +152,7 @@ def load_params(root: ProjectLayout | Path | str, body: str, year: int | str) ->
         params = Params.model_validate(data)
     except ValidationError as exc:
         raise _explain(exc, path, lines, Params) from None
-    _check_against_path(params, path, body, year, lines)
+    _check_against_path(params, path, lines, body=body, year=year)
     _check_against_format(params, path, lines)
     data_dir = layout.data_dir(params.body, params.year)
     if not data_dir.is_dir():
@@ -160,7 +160,7 @@ def load_params(root: ProjectLayout | Path | str, body: str, year: int | str) ->
     return params
 
 
-def _check_against_path(params: Params, path: Path, body: str, year: int | str, lines) -> None:
+def _check_against_path(params: Params, path: Path, lines: dict[tuple, int], *, body: str, year: int | str) -> None:
     if params.body != body:
         raise ParamsError(
             f"body 为 {params.body!r}，与所在目录 {body!r} 不一致",

@@ -126,6 +126,7 @@ class Report:
         self,
         row: DataRow,
         table: str,
+        *,
         spec: ShareSpec | None = None,
         base=None,
         column: str | None = None,
@@ -161,14 +162,14 @@ class Report:
         base = base_item.number if base_item is not None else None
         declared = self.format.tables[spec.table]
         if spec.row is not None:
-            return self._column_items(spec.table, spec.row, spec.columns, spec, base)
+            return self._column_items(spec.table, spec.row, spec.columns, spec=spec, base=base)
         column = spec.column or self.main_column(spec.table)
         if spec.rows is None:
             rows = self.rows(spec.table)
         else:  # rows in file order, then the declared subtotals (groups) among the parts
             groups = [self.row(spec.table, g) for g in spec.rows if g in declared.groups]
             rows = self.rows(spec.table, spec.rows) + [g for g in groups if g is not None]
-        items = [self._item(r, spec.table, spec, base, column=spec.column) for r in rows if r.value(column) is not None]
+        items = [self._item(r, spec.table, spec=spec, base=base, column=spec.column) for r in rows if r.value(column) is not None]
         return items
 
     def text(self, table: str, row_id: str, column: str | None = None) -> str:
@@ -182,13 +183,13 @@ class Report:
         columns = [c.id for c in self.format.tables[table].columns if c.id not in exclude]
         return self._column_items(table, row_id, columns)
 
-    def _column_items(self, table: str, row_id: str, columns, spec: ShareSpec | None = None, base=None) -> list[Item]:
+    def _column_items(self, table: str, row_id: str, columns, *, spec: ShareSpec | None = None, base=None) -> list[Item]:
         """The reported cells of ``columns`` in one row, each an item labelled by its column."""
         row = self.row(table, row_id)
         if row is None:
             return []
         declared = self.format.tables[table]
-        items = [self._item(row, table, spec, base, column=c, key=c, label=declared.column(c).label) for c in columns]
+        items = [self._item(row, table, spec=spec, base=base, column=c, key=c, label=declared.column(c).label) for c in columns]
         return [i for i in items if i.number is not None]
 
     def num(self, table: str, row_id: str, column: str | None = None) -> str:
