@@ -9,21 +9,15 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from nianbao.labels import Labelled
 
-class Severity(StrEnum):
+
+class Severity(Labelled):
     """How much a failed check matters: a critical failure stops the report, the others are listed in it."""
 
-    CRITICAL = "critical"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def label(self) -> str:
-        """The word the report and the messages print: 严重, 警告, 提示."""
-        return _SEVERITY_LABELS[self]
-
-
-_SEVERITY_LABELS = {Severity.CRITICAL: "严重", Severity.WARNING: "警告", Severity.INFO: "提示"}
+    CRITICAL = "critical", "严重"
+    WARNING = "warning", "警告"
+    INFO = "info", "提示"
 
 
 class Verdict(StrEnum):

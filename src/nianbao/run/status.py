@@ -5,45 +5,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from nianbao.errors import ExitCode
+from nianbao.labels import Labelled
 
 
-class Status(Enum):
+class Status(Labelled):
     """The outcome of one report's run."""
 
-    RENDERED = "rendered"
-    FAILED_VALIDATION = "failed validation"
-    ERROR = "error"
-
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self]
+    RENDERED = "rendered", "已生成"
+    FAILED_VALIDATION = "failed validation", "未通过校验"
+    ERROR = "error", "出错"
 
 
-_STATUS_LABELS = {Status.RENDERED: "已生成", Status.FAILED_VALIDATION: "未通过校验", Status.ERROR: "出错"}
-
-
-class Stage(Enum):
+class Stage(Labelled):
     """Where a report's run is; ``Section`` stands for the notebook being executed."""
 
-    QUEUED = "queued"
-    LOADING = "loading"
-    WAITING_FOR_LOCK = "waiting for lock"
-    VALIDATING = "validating"
-    RENDERING_HTML = "rendering HTML"
-    RENDERING_PDF = "rendering PDF"
-    DONE = "done"
-    UNCHANGED = "unchanged"
-    FAILED_VALIDATION = "failed validation"
-    FAILED_UNCHANGED = "failed (unchanged)"
-    ERROR = "error"
-
-    @property
-    def label(self) -> str:
-        return _STAGE_LABELS[self]
+    QUEUED = "queued", "排队"
+    LOADING = "loading", "读取数据"
+    WAITING_FOR_LOCK = "waiting for lock", "等待锁"
+    VALIDATING = "validating", "校验"
+    RENDERING_HTML = "rendering HTML", "渲染 HTML"
+    RENDERING_PDF = "rendering PDF", "渲染 PDF"
+    DONE = "done", "完成"
+    UNCHANGED = "unchanged", "未变，跳过"
+    FAILED_VALIDATION = "failed validation", "未通过校验"
+    FAILED_UNCHANGED = "failed (unchanged)", "未通过校验（未变）"
+    ERROR = "error", "出错"
 
     @property
     def final(self) -> bool:
@@ -51,19 +40,6 @@ class Stage(Enum):
         return self in _FINAL_STAGES
 
 
-_STAGE_LABELS = {
-    Stage.QUEUED: "排队",
-    Stage.LOADING: "读取数据",
-    Stage.WAITING_FOR_LOCK: "等待锁",
-    Stage.VALIDATING: "校验",
-    Stage.RENDERING_HTML: "渲染 HTML",
-    Stage.RENDERING_PDF: "渲染 PDF",
-    Stage.DONE: "完成",
-    Stage.UNCHANGED: "未变，跳过",
-    Stage.FAILED_VALIDATION: "未通过校验",
-    Stage.FAILED_UNCHANGED: "未通过校验（未变）",
-    Stage.ERROR: "出错",
-}
 _FINAL_STAGES = frozenset({Stage.DONE, Stage.UNCHANGED, Stage.FAILED_VALIDATION, Stage.FAILED_UNCHANGED, Stage.ERROR})
 
 
