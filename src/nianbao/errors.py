@@ -122,6 +122,12 @@ class ValidationFailed(NianbaoError):
         self.findings = findings or []
 
 
+class DiskFull(NianbaoError):
+    """The disk (or the user's quota) filled up while a report was being built; the build was removed, not kept."""
+
+    exit_code = ExitCode.EXECUTION_ERROR
+
+
 class ExecutionError(NianbaoError):
     """A notebook could not be executed or rendered. ``notebook`` and ``cell`` locate the failure."""
 

@@ -79,7 +79,7 @@ def run_report(
     check_suites(ctx, report)
     font = cjk_font(report.params.font)
     tell_notes(ctx, report)
-    with BuildDir(ctx.final, on_wait=ctx.waiting_for_lock) as build, ctx.failures_staged():
+    with BuildDir(ctx.final, on_wait=ctx.waiting_for_lock, on_recover=ctx.say) as build, ctx.failures_staged():
         if build.waited and (result := made_meanwhile(ctx)) is not None:
             return result
         work = Work(report, font, build)
