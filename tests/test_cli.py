@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -85,3 +87,24 @@ class TestSummary:
             "  c 2022: 出错（error）\n      出错了\n"
             "共 3 个报告: 已生成 1，未通过校验 1，出错 1（其中 1 个输入未变，未重新运行）\n"
         )
+
+
+class TestImportCommand:
+    def test_imports_and_says_what_it_wrote(self, root, tmp_path):
+        result = _invoke(
+            "import", root / "data/hongze/2024/published.txt", "--body", "newbody", "--year", 2024,
+            "--era", "2021-standard", "--issuer", "洪泽区人民政府", "--root", tmp_path,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert "params/newbody/2024.yaml" in result.output and (tmp_path / "data/newbody/2024/requests.csv").exists()
+
+    def test_a_body_outside_the_project_is_refused_before_anything_is_written(self, root, tmp_path):
+        project = tmp_path / "a" / "b"
+        project.mkdir(parents=True)
+        result = _invoke(
+            "import", root / "data/hongze/2024/published.txt", "--body", "../../x", "--year", 2024,
+            "--era", "2021-standard", "--issuer", "洪泽区人民政府", "--root", project,
+        )  # fmt: skip
+        assert result.exit_code == 2, result.output
+        assert "错误: --body 或 --year 无效：'../../x'；应为 小写字母、数字、- 和 _" in result.output
+        assert [p.relative_to(tmp_path) for p in tmp_path.rglob("*")] == [Path("a"), Path("a/b")]

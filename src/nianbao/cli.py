@@ -189,14 +189,14 @@ def expectations(write, root) -> None:
 def import_report(*, text, body, year, era, issuer, scope, root) -> None:
     """Create data/BODY/YEAR/ and params/BODY/YEAR.yaml from a published report's text with pipe tables."""
     from nianbao.formats import load_format
-    from nianbao.inputs.importer import import_text, write_imported, write_params
+    from nianbao.inputs.importer import Target, import_report, import_text
 
+    target = Target(body, year, era, issuer, scope)
     with _reported_errors():
+        target.check()
         imported = import_text(text, load_format(era))
-        layout = ProjectLayout.at(root)
-        params = layout.params_file(body, year)
-        written = write_imported(imported, layout.data_dir(body, year), text)
-        written.append(write_params(imported, params, body=body, year=year, era=era, issuer=issuer, scope=scope))
+        written = import_report(imported, ProjectLayout.at(root), target, text)
+    params = written[-1]
     for path in written:
         click.echo(f"wrote {display_path(path)}")
     click.echo(f"下一步: 核对 {display_path(params)}（发布日期、占比精度），然后运行 nianbao validate {body} {year}")

@@ -66,3 +66,93 @@ def test_the_importer_reads_every_published_cell_where_it_is_printed(root, body,
 def test_the_corpus_is_complete(root):
     reports = ProjectLayout.at(root).reports()
     assert set(CORPUS) <= set(reports)
+
+
+HONGZE_2024 = "data/hongze/2024/published.txt"
+
+
+def _target(body="newbody", year=2024):
+    from nianbao.inputs.importer import Target
+
+    return Target(body, year, "2021-standard", "洪泽区人民政府", "全区")
+
+
+class TestImportReport:
+    """``import_report``: data and params written together or not at all, never outside data/ and params/."""
+
+    @pytest.fixture
+    def imported(self, root):
+        return import_text(root / HONGZE_2024, load_format("2021-standard"))
+
+    def _import(self, imported, tmp_path, root, target):
+        from nianbao.inputs.importer import import_report
+
+        return import_report(imported, ProjectLayout.at(tmp_path / "project"), target, root / HONGZE_2024)
+
+    def test_writes_data_and_params_that_load(self, imported, tmp_path, root):
+        written = self._import(imported, tmp_path, root, _target())
+        project = tmp_path / "project"
+        assert all(path.is_file() for path in written)
+        assert written[-1] == project / "params/newbody/2024.yaml"
+        assert (project / "data/newbody/2024/requests.csv").read_text(encoding="utf-8") == (
+            root / "data/hongze/2024/requests.csv"
+        ).read_text(encoding="utf-8")
+        assert load_params(project, "newbody", 2024).issuer == "洪泽区人民政府"
+        assert sorted(p.name for p in (project / "data/newbody").iterdir()) == ["2024"]
+
+    @pytest.mark.parametrize(
+        "body, year, shown",
+        [
+            ("../../x", 2024, "'../../x'"),
+            ("/tmp/x", 2024, "'/tmp/x'"),
+            ("NewBody", 2024, "'NewBody'"),
+            ("x" * 500, 2024, repr("x" * 80)),
+            ("newbody", 1999, "1999"),
+        ],
+        ids=["parent", "absolute", "capitals", "long", "year"],
+    )
+    def test_a_body_or_year_the_params_model_refuses_writes_nothing(self, imported, tmp_path, root, body, year, shown):
+        with pytest.raises(TextImportError) as info:
+            self._import(imported, tmp_path, root, _target(body, year))
+        assert f"--body 或 --year 无效：{shown}；应为" in str(info.value)
+        assert list(tmp_path.iterdir()) == []
+
+    def test_existing_params_refuse_before_any_data_is_written(self, imported, tmp_path, root):
+        params = tmp_path / "project/params/newbody/2024.yaml"
+        params.parent.mkdir(parents=True)
+        params.write_text("body: newbody\n", encoding="utf-8")
+        with pytest.raises(TextImportError, match="参数文件已存在，不会覆盖"):
+            self._import(imported, tmp_path, root, _target())
+        assert not (tmp_path / "project/data").exists()
+
+    @pytest.mark.parametrize("fail", ["data", "params", "move-params"])
+    def test_an_import_that_fails_half_way_leaves_nothing_and_can_run_again(self, imported, tmp_path, root, monkeypatch, fail):
+        from nianbao.inputs import importer
+
+        real_rename, real_write = importer.os.rename, importer.write_params
+
+        def rename(src, dst):
+            if fail == "move-params" and str(dst).endswith(".yaml"):
+                raise OSError(28, "No space left on device", str(dst))
+            real_rename(src, dst)
+
+        def write_params(imported, path, target):
+            if fail == "params":
+                raise OSError(28, "No space left on device", str(path))
+            return real_write(imported, path, target)
+
+        def write_imported(*args):
+            raise OSError(28, "No space left on device", "x.csv")
+
+        monkeypatch.setattr(importer.os, "rename", rename)
+        monkeypatch.setattr(importer, "write_params", write_params)
+        if fail == "data":
+            monkeypatch.setattr(importer, "write_imported", write_imported)
+        with pytest.raises(OSError):
+            self._import(imported, tmp_path, root, _target())
+        project = tmp_path / "project"
+        assert not (project / "data/newbody/2024").exists() and not (project / "params/newbody/2024.yaml").exists()
+        assert list((project / "data/newbody").iterdir()) == []  # no staging folder left
+        monkeypatch.undo()
+        self._import(imported, tmp_path, root, _target())
+        assert (project / "params/newbody/2024.yaml").exists()

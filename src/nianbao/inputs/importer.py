@@ -12,13 +12,20 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import shutil
+import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import TypeAdapter, ValidationError
+
 from nianbao.errors import TextImportError
 from nianbao.formats import Format, Table, normalize_label
+from nianbao.inputs.params import BodyId, Year
+from nianbao.paths import ProjectLayout
 
 HEADING = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
 CHAPTER_BY_NUMBER = {"一": "overview", "二": "proactive", "三": "applications", "四": "appeals", "五": "problems", "六": "other"}
@@ -199,13 +206,70 @@ def write_imported(imported: Imported, folder: Path, published: Path) -> list[Pa
     return written
 
 
-def write_params(imported: Imported, path: Path, *, body: str, year: int, era: str, issuer: str, scope: str) -> Path:
+@dataclass(frozen=True)
+class Target:
+    """Where an import goes (``body``, ``year``) and what its params file says of the report."""
+
+    body: str
+    year: int
+    era: str
+    issuer: str
+    scope: str
+
+    def check(self) -> None:
+        """Refuse a body id or year the params model would refuse, before anything is written (a body id is a
+        folder name: ``../x`` would write outside data/ and params/)."""
+        for adapter, value, expected in (
+            (TypeAdapter(BodyId), self.body, "小写字母、数字、- 和 _，以字母或数字开头，至多 64 个字符"),
+            (TypeAdapter(Year), self.year, "2008 至 2100 之间的年份"),
+        ):
+            try:
+                adapter.validate_python(value)
+            except ValidationError:
+                shown = value[:80] if isinstance(value, str) else value
+                raise TextImportError("--body 或 --year 无效", value=shown, expected=expected) from None
+
+
+def import_report(imported: Imported, layout: ProjectLayout, target: Target, published: Path) -> list[Path]:
+    """Write ``data/<body>/<year>/`` and ``params/<body>/<year>.yaml`` together, or nothing: both are written into a
+    staging folder first and moved into place at the end; an existing folder or file is never overwritten."""
+    target.check()
+    data_dir = layout.data_dir(target.body, target.year)
+    params = layout.params_file(target.body, target.year)
+    for existing, what in ((data_dir, "数据目录"), (params, "参数文件")):
+        if existing.exists():
+            raise TextImportError(f"{what}已存在，不会覆盖", path=existing, hint="原始数据不可变：先确认后手动删除或改名")
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    params.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.year}.import-", dir=data_dir.parent))
+    try:
+        written = write_imported(imported, staging / "data", published)
+        write_params(imported, staging / "params.yaml", target)
+        os.rename(staging / "data", data_dir)
+        try:
+            os.rename(staging / "params.yaml", params)
+        except BaseException:
+            shutil.rmtree(data_dir, ignore_errors=True)
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [data_dir / path.relative_to(staging / "data") for path in written] + [params]
+
+
+def write_params(imported: Imported, path: Path, target: Target) -> Path:
     """A params file for an imported report: title and headings as printed; the rest for the analyst to check."""
     if path.exists():
         raise TextImportError("参数文件已存在，不会覆盖", path=path)
     import yaml
 
-    data = {"body": body, "year": year, "era": era, "issuer": issuer, "title": imported.title, "scope": scope}
+    data = {
+        "body": target.body,
+        "year": target.year,
+        "era": target.era,
+        "issuer": target.issuer,
+        "title": imported.title,
+        "scope": target.scope,
+    }
     if imported.headings:
         data["headings"] = imported.headings
     omitted = [c for c in ("other",) if c not in imported.prose]

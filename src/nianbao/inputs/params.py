@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -30,9 +30,14 @@ class ShareOverride(_Strict):
     trailing_zeros: Literal["keep", "drop"] | None = None
 
 
+BodyId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+"""A body's id: the folder name under params/, data/ and outputs/."""
+Year = Annotated[int, Field(ge=2008, le=2100)]
+
+
 class Params(_Strict):
-    body: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    year: int = Field(ge=2008, le=2100)
+    body: BodyId
+    year: Year
     era: str
     issuer: str = Field(min_length=1)
     title: str = Field(min_length=1)
