@@ -24,6 +24,7 @@ class TestExitCode:
             ("INPUT_ERROR", 2),
             ("EXECUTION_ERROR", 3),
             ("INTERRUPTED", 130),
+            ("TERMINATED", 143),
         ]
 
     @pytest.mark.parametrize(

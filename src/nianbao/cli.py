@@ -2,12 +2,13 @@
 
 Exit codes (``ExitCode``): 0 success; 1 critical validation failure (``run --all``: a report was not rendered);
 2 usage or input error; 3 execution error (a notebook failed, or a file could not be written); 130 interrupted
-(Ctrl-C).
+(Ctrl-C); 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from nianbao.errors import ExitCode, NianbaoError, os_error_message
+from nianbao.errors import ExitCode, NianbaoError, Terminated, os_error_message
 from nianbao.paths import ProjectLayout, display_path
 
 if TYPE_CHECKING:
@@ -39,16 +40,35 @@ def _fail(exc: NianbaoError) -> None:
     sys.exit(exc.exit_code)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises ``Terminated`` (a KeyboardInterrupt) where the process is, so that a run
+    stopped by a CI cancel or ``timeout`` cleans up as after Ctrl-C. The previous handler is restored after."""
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @contextlib.contextmanager
 def _reported_errors() -> Iterator[None]:
     """Turn the errors a user can act on into a message and an exit code, never a traceback."""
     try:
-        yield
+        with terminate_as_interrupt():
+            yield
     except NianbaoError as exc:
         _fail(exc)
     except OSError as exc:
         _echo_err(f"错误: {os_error_message(exc)}")
         sys.exit(ExitCode.EXECUTION_ERROR)
+    except Terminated:
+        _echo_err("已终止（收到 SIGTERM）；上一次成功生成的报告保持不变。")
+        sys.exit(ExitCode.TERMINATED)
     except KeyboardInterrupt:
         _echo_err("已中断；上一次成功生成的报告保持不变。")
         sys.exit(ExitCode.INTERRUPTED)

@@ -19,6 +19,11 @@ class ExitCode(IntEnum):
     INPUT_ERROR = 2  # usage or input error: params, data files, missing font, unknown body or year
     EXECUTION_ERROR = 3  # a notebook cell raised, the kernel died or timed out, rendering or writing a file failed
     INTERRUPTED = 130  # Ctrl-C
+    TERMINATED = 143  # SIGTERM (a CI job cancelled, ``timeout``, ``kill``)
+
+
+class Terminated(KeyboardInterrupt):
+    """The process received SIGTERM; raised where it was, and handled like Ctrl-C (``cli.terminate_as_interrupt``)."""
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

@@ -408,29 +408,85 @@ class TestExecutionFailures:
         assert "time.sleep(30)" in result.output and "execution_timeout" in result.output
         assert tree_digest(broken / "outputs/dongyang/2017") == before
 
-    def test_ctrl_c(self, broken):
-        before = tree_digest(broken / "outputs/dongyang/2017")
+    def _start_and_signal(self, project: Path, send) -> tuple[subprocess.Popen, str]:
+        """Start ``run`` in its own process group, call ``send(process)`` once a section notebook is executing."""
         process = subprocess.Popen(
-            [sys.executable, "-m", "nianbao.cli", "run", "dongyang", "2017", "--root", str(broken)],
+            [sys.executable, "-m", "nianbao.cli", "run", "dongyang", "2017", "--root", str(project)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            cwd=broken,
+            cwd=project,
             preexec_fn=lambda: (signal.signal(signal.SIGINT, signal.SIG_DFL), os.setpgrp()),
         )
         seen = []
+        assert process.stdout is not None
         for line in process.stdout:
             seen.append(line)
             if "10_proactive.ipynb" in line:
                 time.sleep(1.0)
-                os.killpg(process.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+                send(process)
                 break
         seen.append(process.communicate(timeout=120)[0])
-        output = "".join(seen)
-        assert process.returncode == 130, output
-        assert "已中断；上一次成功生成的报告保持不变。" in output and "Traceback" not in output
+        return process, "".join(seen)
+
+    @pytest.mark.parametrize(
+        "send, code, says",
+        [
+            # what a terminal sends on Ctrl-C: SIGINT to the whole process group
+            (lambda p: os.killpg(p.pid, signal.SIGINT), 130, "已中断；上一次成功生成的报告保持不变。"),
+            # what `timeout` or `kill` sends: SIGTERM to the process alone
+            (lambda p: p.send_signal(signal.SIGTERM), 143, "已终止（收到 SIGTERM）；上一次成功生成的报告保持不变。"),
+        ],
+        ids=["ctrl-c", "sigterm"],
+    )
+    def test_stopped_by_a_signal(self, broken, send, code, says):
+        before = tree_digest(broken / "outputs/dongyang/2017")
+        process, output = self._start_and_signal(broken, send)
+        assert process.returncode == code, output
+        assert says in output and "Traceback" not in output
         assert tree_digest(broken / "outputs/dongyang/2017") == before
         assert not list((broken / "outputs/dongyang").glob(".2017.build-*"))
+
+    def test_sigterm_stops_every_report_of_a_batch(self, tmp_path):
+        """``run --all`` passes a SIGTERM on to its workers: each report stops as after Ctrl-C, none is left half built."""
+        project = copy_project(tmp_path / "project", reports=[("dongyang", 2017), ("pingtan", 2017)])
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nianbao.cli", "run", "--all", "-j", "2", "--root", str(project)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=project,
+        )
+        seen: list[str] = []
+        assert process.stdout is not None
+        for line in process.stdout:
+            seen.append(line)
+            if sum("10_proactive.ipynb" in s for s in seen) >= 2:
+                break
+        process.send_signal(signal.SIGTERM)
+        seen.append(process.communicate(timeout=120)[0])
+        output = "".join(seen)
+        assert process.returncode == 143, output
+        assert "已终止（收到 SIGTERM）" in output and "Traceback" not in output
+        for body in ("dongyang", "pingtan"):
+            assert not list((project / "outputs" / body).glob(".2017.build-*")), output
+            assert not (project / "outputs" / body / "2017").exists()
+
+    def test_killed_run_is_cleaned_up_by_the_next(self, broken, monkeypatch):
+        """SIGKILL cannot be handled: the last good report stays, and the next run removes what was left."""
+        before = tree_digest(broken / "outputs/dongyang/2017")
+        process, output = self._start_and_signal(broken, lambda p: os.killpg(p.pid, signal.SIGKILL))
+        assert process.returncode == -signal.SIGKILL, output
+        assert tree_digest(broken / "outputs/dongyang/2017") == before
+        left = [p.name for p in (broken / "outputs/dongyang").glob(".2017.build-*")]
+        assert len(left) == 1
+        monkeypatch.chdir(broken)
+        result = CliRunner().invoke(main, ["validate", "dongyang", "2017", "--root", str(broken)])
+        assert result.exit_code == 0 and left[0] in [p.name for p in (broken / "outputs/dongyang").iterdir()]
+        result = CliRunner().invoke(main, ["run", "dongyang", "2017", "--root", str(broken), "--force"])
+        assert result.exit_code == 0, result.output
+        assert f"已删除上次被终止的运行留下的构建目录 {left[0]}" in result.output
+        assert sorted(p.name for p in (broken / "outputs/dongyang").iterdir()) == [".2017.lock", "2017"]
 
 
 @pytest.mark.e2e

@@ -88,8 +88,10 @@ class TestRelay:
         events = queue.Queue()
         events.put(("log", "a", 2020, "[a 2020] 执行"))
         events.put(("stage", "a", 2020, Section(1, 2)))
+        events.put(("pid", "", 0, 4242))
         done = Future()
         done.set_result(RunResult("a", 2020, Status.RENDERED, None))
-        lines, stages = [], []
-        batch._relay(events, [done], log=lines.append, stage=lambda *event: stages.append(event))
+        lines, stages, workers = [], [], set()
+        batch._relay(events, [done], workers, log=lines.append, stage=lambda *event: stages.append(event))
         assert lines == ["[a 2020] 执行"] and stages == [("a", 2020, Section(1, 2))]
+        assert workers == {4242}

@@ -4,13 +4,14 @@ at a time; a report that fails does not stop the others."""
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nianbao.errors import ExitCode, NianbaoError, ValidationFailed, os_error_message
+from nianbao.errors import ExitCode, NianbaoError, Terminated, ValidationFailed, os_error_message
 from nianbao.paths import ProjectLayout
 from nianbao.run.pipeline import run_report
 from nianbao.run.status import RunResult, Stage, StageCallback, StageUpdate, Status
@@ -39,6 +40,17 @@ def report_result(batch: Batch, body: str, year: int, *, log: Callable[[str], No
     except OSError as exc:
         stage(Stage.ERROR)
         return RunResult(body, year, Status.ERROR, None, os_error_message(exc), ExitCode.EXECUTION_ERROR)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def _worker_started(events: Any) -> None:
+    """A worker process starting: SIGTERM stops its report as Ctrl-C would (build kept aside, kernel shut down),
+    and the parent learns its pid, to pass a SIGTERM of its own on."""
+    signal.signal(signal.SIGTERM, _terminate)
+    events.put(("pid", "", 0, os.getpid()))
 
 
 def _worker(batch: Batch, body: str, year: int, events: Any) -> RunResult:
@@ -92,18 +104,31 @@ def _in_processes(
     context = multiprocessing.get_context("forkserver")
     with context.Manager() as manager:
         events = manager.Queue()
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        workers: set[int] = set()
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started, initargs=(events,)) as pool:
             futures = [pool.submit(_worker, batch, body, year, events) for body, year in reports]
             try:
-                _relay(events, futures, log=log, stage=stage)
-            except BaseException:
+                _relay(events, futures, workers, log=log, stage=stage)
+            except BaseException as exc:
+                if isinstance(exc, Terminated):
+                    _pass_on_sigterm(workers)
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
             return [f.result() for f in futures]
 
 
-def _relay(events: Any, futures: list[Future[RunResult]], *, log: Callable[[str], None], stage: BatchStage) -> None:
-    """Pass the workers' events to ``log`` and ``stage`` until every report is done."""
+def _pass_on_sigterm(workers: set[int]) -> None:
+    for pid in workers:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+
+def _relay(
+    events: Any, futures: list[Future[RunResult]], workers: set[int], *, log: Callable[[str], None], stage: BatchStage
+) -> None:
+    """Pass the workers' events to ``log`` and ``stage`` until every report is done; collect the workers' pids."""
     import queue
 
     while True:
@@ -113,7 +138,9 @@ def _relay(events: Any, futures: list[Future[RunResult]], *, log: Callable[[str]
             if all(f.done() for f in futures):
                 return
             continue
-        if kind == "log":
+        if kind == "pid":
+            workers.add(payload)
+        elif kind == "log":
             log(payload)
         else:
             stage(body, year, payload)
