@@ -216,6 +216,21 @@ class TestRunReportFailures:
         assert (good_outputs.parent / "2017.failed" / "notebooks" / "00_validation.ipynb").exists()
         assert stages[-1] is Stage.ERROR
 
+    def test_a_pdf_that_renders_past_render_timeout_is_stopped(self, dongyang_copy, good_outputs, checked, executed, monkeypatch):
+        params = dongyang_copy / "params" / "dongyang" / "2017.yaml"
+        params.write_text(params.read_text(encoding="utf-8") + "render_timeout: 1\n", encoding="utf-8")
+
+        def endless(html, path, base_url):
+            while True:
+                sum(range(1000))
+
+        monkeypatch.setattr(render, "write_pdf", endless)
+        before = tree_digest(good_outputs)
+        with pytest.raises(ExecutionError) as err:
+            run(dongyang_copy)
+        assert "渲染 PDF 超过 1 秒，已停止" in str(err.value)
+        assert tree_digest(good_outputs) == before
+
     def test_an_execution_error_names_the_kept_notebook(self, dongyang_copy, good_outputs, checked, monkeypatch):
         """The kernel is told where the failed build will keep the notebook, so that its error names that place."""
 

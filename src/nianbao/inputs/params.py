@@ -48,6 +48,7 @@ class Params(_Strict):
     shares: dict[str, ShareOverride] = Field(default_factory=dict)
     font: str = "Noto Sans CJK SC"
     execution_timeout: int = Field(default=600, ge=1, le=7200, description="seconds per notebook cell")
+    render_timeout: int = Field(default=600, ge=1, le=7200, description="seconds to render the HTML, and the PDF")
 
     @property
     def format(self) -> Format:

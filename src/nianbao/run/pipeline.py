@@ -39,6 +39,7 @@ from nianbao.run import manifest
 from nianbao.run.build import BuildDir
 from nianbao.run.cache import record_failure, recorded_failure, recorded_key
 from nianbao.run.context import RunContext
+from nianbao.run.limits import time_limit
 from nianbao.run.status import RunResult, Section, Stage, StageCallback, Status
 
 if TYPE_CHECKING:
@@ -217,10 +218,11 @@ def render_html(ctx: RunContext, work: Work, executed: Executed) -> str:
     """Write every section and the assembled report as HTML; the report's HTML."""
     ctx.say("渲染 HTML")
     ctx.at(Stage.RENDERING_HTML)
-    for spec, notebook in executed:
-        write_section(work, spec, notebook)
-    assembled = render.assemble(work.report, {spec.stem: notebook for spec, notebook in executed})
-    html = render.to_html(assembled, work.report.params.title, work.font)
+    with time_limit(work.report.params.render_timeout, "渲染 HTML "):
+        for spec, notebook in executed:
+            write_section(work, spec, notebook)
+        assembled = render.assemble(work.report, {spec.stem: notebook for spec, notebook in executed})
+        html = render.to_html(assembled, work.report.params.title, work.font)
     (work.build.path / REPORT_HTML).write_text(html, encoding="utf-8")
     return html
 
@@ -229,7 +231,8 @@ def render_pdf(ctx: RunContext, work: Work, html: str) -> None:
     """Print the report's HTML to PDF."""
     ctx.say("渲染 PDF")
     ctx.at(Stage.RENDERING_PDF)
-    render.write_pdf(html, work.build.path / REPORT_PDF, base_url=work.build.path)
+    with time_limit(work.report.params.render_timeout, "渲染 PDF "):
+        render.write_pdf(html, work.build.path / REPORT_PDF, base_url=work.build.path)
 
 
 def record_manifest(ctx: RunContext, work: Work, validation: Validation) -> None:
