@@ -139,6 +139,12 @@ def _read_text(path: Path, limits: ParamsLimits) -> str:
         raise ParamsError("参数文件不是 UTF-8 编码", path=path, hint="用 UTF-8 保存该文件") from exc
 
 
+def read_params_yaml(path: Path) -> dict:
+    """The mapping a params file holds, read as ``load_params`` reads it (within the declared limits, no anchors
+    or aliases) but not checked against the model; ParamsError when it cannot be read so."""
+    return _read_yaml(path)[0]
+
+
 def _read_yaml(path: Path) -> tuple[dict, dict[tuple, int]]:
     limits = input_limits().params
     loader = _ParamsLoader(_read_text(path, limits), path, limits)
