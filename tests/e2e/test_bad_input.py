@@ -447,7 +447,7 @@ def test_data_file_not_readable(broken, monkeypatch):
     """``validate`` names a file it cannot read, like ``run`` does, instead of a traceback."""
     from nianbao.inputs import tables as data
 
-    def refuse(path):
+    def refuse(path, **limits):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(data, "decode", refuse)
