@@ -13,6 +13,7 @@ from nianbao.errors import (
     ParamsError,
     RunLocked,
     ValidationFailed,
+    echo,
 )
 
 
@@ -48,3 +49,18 @@ class TestExecutionErrorText:
         monkeypatch.chdir(tmp_path)
         error = ExecutionError("boom", notebook="a.ipynb", cell=4, kept=tmp_path / "2017.failed" / "a.ipynb")
         assert str(error) == "a.ipynb 单元格 In [4]: boom\n  已保留执行到出错处的笔记本: 2017.failed/a.ipynb"
+
+
+class TestEcho:
+    def test_a_short_value_is_its_repr(self):
+        assert echo("十二") == "'十二'"
+        assert str(DataError("不是数字", value="十二")) == "不是数字：'十二'"
+
+    def test_a_long_text_is_cut_and_its_length_said(self):
+        text = echo("指" * 100_000)
+        assert len(text) < 100 and text.endswith("（共 100000 个字符）")
+        assert len(str(DataError("x", value="指" * 100_000))) < 100
+
+    def test_a_large_nested_value_is_cut(self):
+        value = {"a": [[[[["x" * 1000] * 1000]]]], "b": list(range(10_000))}
+        assert len(echo(value)) < 200

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from nianbao.errors import DataError
 from nianbao.shares import format_share, parse_published, percent, printed_decimals, round_half_up
 
 
@@ -73,3 +74,17 @@ class TestParsePublished:
 
     def test_not_a_number(self):
         assert parse_published("约六成") is None
+
+
+class TestOutOfRange:
+    """The rounding never ends in decimal.InvalidOperation: a value too large for the decimal context is a
+    DataError (exit 2) saying so (the data files refuse such counts before; this guards every other caller)."""
+
+    @pytest.mark.parametrize("call", [lambda: percent(10**30, 1, 2), lambda: round_half_up(Decimal(10) ** 30, 2)])
+    def test_a_value_too_large_to_round_is_a_data_error(self, call):
+        with pytest.raises(DataError, match="数值过大，无法按四舍五入保留小数"):
+            call()
+
+    def test_format_share_of_an_infinite_value(self):
+        with pytest.raises(DataError, match="数值过大"):
+            format_share(Decimal("Infinity"), 1)

@@ -4,6 +4,7 @@ code the CLI ends with (``ExitCode``)."""
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterable
 from enum import IntEnum
 from pathlib import Path
@@ -24,6 +25,22 @@ class ExitCode(IntEnum):
 
 class Terminated(KeyboardInterrupt):
     """The process received SIGTERM; raised where it was, and handled like Ctrl-C (``cli.terminate_as_interrupt``)."""
+
+
+ECHO_CHARS = 80  # a value from the input is echoed in a message cut to about this many characters
+
+_ECHO = reprlib.Repr()
+_ECHO.maxstring = _ECHO.maxother = ECHO_CHARS
+_ECHO.maxlevel = 3
+
+
+def echo(value: object) -> str:
+    """``repr(value)`` cut to about ``ECHO_CHARS`` characters (a long text keeps its start and end and says how
+    long it is), so that a message never repeats input of unbounded size."""
+    text = _ECHO.repr(value)
+    if isinstance(value, str) and len(value) > ECHO_CHARS:
+        text += f"（共 {len(value)} 个字符）"
+    return text
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
@@ -85,7 +102,7 @@ class InputError(NianbaoError):
             where.append(f"列 {column!s}")
         text = message
         if value is not None:
-            text += f"：{value!r}"
+            text += f"：{echo(value)}"
         if expected:
             text += f"；应为 {expected}"
         if where:

@@ -2,13 +2,16 @@
 
 Python's ``round()`` and ``format(x, '.2f')`` round half to even on binary floats, so 1.005 becomes 1.0 and
 0.125 becomes 0.12; published Chinese reports round half up. Every share here is a Decimal computed from
-integer counts and quantized with ROUND_HALF_UP.
+integer counts and quantized with ROUND_HALF_UP. A value too large for the decimal context (the data files refuse
+numbers above their declared maximum before any arithmetic) is a DataError, never ``decimal.InvalidOperation``.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
+
+from nianbao.errors import DataError
 
 HUNDRED = Decimal(100)
 
@@ -18,8 +21,16 @@ def quantum(precision: int) -> Decimal:
 
 
 def round_half_up(value: Decimal | int | str, precision: int) -> Decimal:
-    """``value`` rounded to ``precision`` decimals, ties away from zero (四舍五入)."""
-    return Decimal(value).quantize(quantum(precision), rounding=ROUND_HALF_UP)
+    """``value`` rounded to ``precision`` decimals, ties away from zero (四舍五入); DataError when it is too large
+    to be rounded."""
+    try:
+        return Decimal(value).quantize(quantum(precision), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise DataError(
+            "数值过大，无法按四舍五入保留小数",
+            value=str(value),
+            expected="数据文件中的数不超过其声明的上限（src/nianbao/formats/declarations/limits.yaml）",
+        ) from None
 
 
 def percent(part: Decimal | int, base: Decimal | int, precision: int) -> Decimal | None:

@@ -48,6 +48,20 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
+def alias_bomb(levels: int = 9) -> str:
+    """A "billion laughs": ``levels`` anchored lists, each repeating the one before ten times."""
+    lines = ['laugh0: &l0 "哈"'] + [f"laugh{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + f"\nissuer: *l{levels}\n"
+
+
+def mix_encodings(path: Path, line: str) -> None:
+    """``line`` of a UTF-8 file saved as GBK, the other lines left as they are."""
+    text = path.read_text(encoding="utf-8")
+    assert line in text
+    before, after = text.split(line, 1)
+    path.write_bytes(before.encode() + line.encode("gbk") + after.encode())
+
+
 @dataclass
 class Case:
     id: str
@@ -123,6 +137,24 @@ CASES = [
         2,
         ["占比 categories 的基数 'proactive.departments'", "是否想写 'proactive.by_departments'"],
     ),
+    Case(
+        "params-alias-bomb",
+        lambda p: append(p / PARAMS, alias_bomb()),
+        2,
+        ["params/dongyang/2017.yaml, 第30行: 参数文件中不能使用 YAML 锚点和别名（&名称、*名称）：'&l0'"],
+    ),
+    Case(
+        "params-deep-nesting",
+        lambda p: replace(p / PARAMS, "scope: 全市", "scope: " + "[" * 5000),
+        2,
+        ["params/dongyang/2017.yaml, 第7行: 参数文件中的映射和列表嵌套超过 10 层"],
+    ),
+    Case(
+        "params-too-large",
+        lambda p: append(p / PARAMS, "# 注释\n" * 20_000),
+        2,
+        ["params/dongyang/2017.yaml, 第", "行: 参数文件超过 65536 字节（64 KiB）的上限，从该行起超出"],
+    ),
     # --- data files -----------------------------------------------------------------------------------------
     Case(
         "missing-table-file",
@@ -189,7 +221,50 @@ CASES = [
         "undecodable-bytes",
         lambda p: (p / DATA / "appeals.csv").write_bytes(b"\xff\xff\x00\x81"),
         2,
-        ["appeals.csv: 文件既不是 UTF-8 也不是 GBK/GB18030 编码", "CSV UTF-8"],
+        ["appeals.csv, 第1行: 文件既不是 UTF-8 也不是 GBK/GB18030 编码", "CSV UTF-8"],
+    ),
+    Case(
+        "mixed-encodings",
+        lambda p: mix_encodings(p / DATA / "applications.csv", "当面申请,42"),
+        2,
+        ["applications.csv, 第3行: 该行不是 UTF-8 编码，而此前的行是 UTF-8（同一文件混用了两种编码）", "CSV UTF-8"],
+    ),
+    Case(
+        "count-too-large",
+        lambda p: edit_csv(p / DATA / "applications.csv", "当面申请,42", "当面申请,1" + "0" * 30),
+        2,
+        ["applications.csv, 第3行, 列 本年: 数值超过上限 1000000000000（没有机关报告这么多）：'1000000000000000000000000000000'"],
+    ),
+    Case(
+        "superscript-digit",
+        lambda p: edit_csv(p / DATA / "applications.csv", "当面申请,42", "当面申请,4²"),
+        2,
+        ["applications.csv, 第3行, 列 本年: 含有不接受的数字形式 “²”（U+00B2 SUPERSCRIPT TWO）：'4²'", "4² 不是 42"],
+    ),
+    Case(
+        "circled-digit",
+        lambda p: edit_csv(p / DATA / "appeals.csv", "行政复议申请,7", "行政复议申请,⑦"),
+        2,
+        ["appeals.csv, 第2行, 列 本年: 含有不接受的数字形式 “⑦”（U+2466 CIRCLED DIGIT SEVEN）：'⑦'"],
+    ),
+    Case(
+        "label-too-long",
+        lambda p: edit_csv(p / DATA / "applications.csv", "信函申请,28", "信" * 100_000 + ",28"),
+        2,
+        ["applications.csv, 第5行, 列 指标: 指标名称有 100000 个字符，超过 200 个字符的上限", "（共 100000 个字符）"],
+        not_says=["信" * 100],
+    ),
+    Case(
+        "too-many-rows",
+        lambda p: append(p / DATA / "appeals.csv", "行政诉讼,1\n" * 1000),
+        2,
+        ["appeals.csv, 第1002行: 数据行超过 1000 行的上限"],
+    ),
+    Case(
+        "data-file-too-large",
+        lambda p: append(p / DATA / "appeals.csv", "行政诉讼,1\n" * 1_000_000),
+        2,
+        ["appeals.csv, 第", "行: 数据文件超过 1048576 字节（1024 KiB）的上限，从该行起超出"],
     ),
     Case(
         "missing-prose",
@@ -259,6 +334,9 @@ def test_bad_input(broken, case, monkeypatch):
     assert "Traceback" not in output
     for fragment in case.says:
         assert fragment in output, f"{fragment!r} not in:\n{output}"
+    for fragment in case.not_says:
+        assert fragment not in output
+    assert case.exit_code != 2 or len(output) < 2000, output[:2000]  # no input of unbounded size repeated
     assert tree_digest(good) == before
     assert not list(good.parent.glob(".2017.build-*"))
     if case.exit_code == 1:
@@ -313,6 +391,14 @@ ACCEPTED = [
         ["proactive.csv 第2行: 已去除千位分隔符: '25,080'"],
     ),
     (
+        "leading-zeros-and-plus",
+        lambda p: (
+            edit_csv(p / DATA / "applications.csv", "当面申请,42", "当面申请,042"),
+            edit_csv(p / DATA / "applications.csv", "网络申请,21", "网络申请,+21"),
+        ),
+        ["applications.csv 第3行: 已去除前导零: '042' → '42'", "applications.csv 第4行: 已去除正号: '+21' → '21'"],
+    ),
+    (
         "surrounding-spaces",
         lambda p: edit_csv(p / DATA / "applications.csv", "当面申请,42", "当面申请, 42 "),
         ["applications.csv 第3行: 已去除首尾空格"],
@@ -361,7 +447,7 @@ def test_data_file_not_readable(broken, monkeypatch):
     """``validate`` names a file it cannot read, like ``run`` does, instead of a traceback."""
     from nianbao.inputs import tables as data
 
-    def refuse(path):
+    def refuse(path, **limits):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(data, "decode", refuse)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.formats import ERAS, indicator_refs, load_format, load_indicators, normalize_label
+from helpers import CORPUS, read_csv
+from nianbao.formats import ERAS, indicator_refs, input_limits, load_format, load_indicators, normalize_label
 
 STANDARD = ("2019", "2021-standard")
 
@@ -127,3 +128,26 @@ class TestTextStatementDeclarations:
                 pattern="申请([0-9]+)件",
                 lhs=lhs,
             )
+
+
+class TestLimits:
+    """The limits of the input files are declared once (limits.yaml) and every format carries them."""
+
+    @pytest.mark.parametrize("era", ERAS)
+    def test_every_format_carries_the_declared_limits(self, era):
+        assert load_format(era).limits == input_limits()
+
+    def test_the_limits_are_far_above_the_corpus(self, root):
+        """The largest file, table, label and cell of the corpus stay well within the limits."""
+        data = input_limits().data
+        files = [path for body, year in CORPUS for path in sorted((root / "data" / body / str(year)).glob("*.csv"))]
+        assert len(files) > 19
+        for path in files:
+            rows = read_csv(path)
+            assert path.stat().st_size * 100 < data.file_bytes, path
+            assert len(rows) * 10 < data.rows, path
+            assert max(map(len, rows)) * 3 < data.columns, path
+            assert max(len(r[0]) for r in rows) * 5 < data.label_chars, path
+            assert max(len(c) for r in rows for c in r[1:]) * 5 < data.cell_chars, path
+        params = [root / "params" / body / f"{year}.yaml" for body, year in CORPUS]
+        assert input_limits().params.file_bytes > 20 * max(p.stat().st_size for p in params)

@@ -122,3 +122,65 @@ class TestDidYouMean:
 
         assert did_you_mean("完全无关", ["收到政府信息公开申请", "当面申请"]) is None
         assert did_you_mean("x", []) is None
+
+
+def _bomb(levels: int, width: int = 10) -> str:
+    """A "billion laughs": each anchored list repeats the one before ``width`` times."""
+    lines = ['laugh0: &l0 "哈"']
+    for i in range(1, levels + 1):
+        lines.append(f"laugh{i}: &l{i} [{', '.join([f'*l{i - 1}'] * width)}]")
+    return "\n".join(lines) + f"\nissuer: *l{levels}\n"
+
+
+class TestHostileParams:
+    """A params file is refused before it can cost time or memory: its size before it is parsed, anchors, aliases
+    and deep nesting while it is composed (before anything is expanded or constructed)."""
+
+    def test_an_alias_bomb_is_refused_at_its_first_anchor(self, project):
+        path = _params_file(project)
+        path.write_text(path.read_text(encoding="utf-8") + _bomb(6), encoding="utf-8")
+        first = len(path.read_text(encoding="utf-8").splitlines()) - 7  # laugh0, the first of 8 lines
+        with pytest.raises(ParamsError) as err:
+            load_params(project, "dongyang", 2017)
+        assert err.value.line == first and err.value.path == path
+        assert str(err.value) == (
+            f"{path}, 第{first}行: 参数文件中不能使用 YAML 锚点和别名（&名称、*名称）：'&l0'"
+            "；应为 每个值直接写出\n  提示: 参数从不需要锚点或别名，请把值直接写在键后"
+        )
+
+    def test_an_alias_without_its_anchor_is_refused_too(self, project):
+        _replace(project, "scope: 全市", "scope: *here")
+        with pytest.raises(ParamsError, match=r"第7行: 参数文件中不能使用 YAML 锚点和别名（&名称、\*名称）：'\*here'"):
+            load_params(project, "dongyang", 2017)
+
+    @pytest.mark.parametrize(
+        "value, line",
+        [("[" * 5000, 7), ("\n" + "\n".join("  " * i + f"k{i}:" for i in range(1, 12)) + " 1", 17)],
+        ids=["flow", "block"],
+    )
+    def test_nesting_deeper_than_the_limit_is_refused(self, project, value, line):
+        _replace(project, "scope: 全市", f"scope: {value}")
+        with pytest.raises(ParamsError) as err:
+            load_params(project, "dongyang", 2017)
+        assert err.value.line == line
+        assert "参数文件中的映射和列表嵌套超过 10 层" in str(err.value)
+
+    def test_nesting_up_to_the_limit_is_read(self, project):
+        _replace(project, "scope: 全市", "scope: " + "[" * 9 + "全市" + "]" * 9)
+        with pytest.raises(ParamsError, match="键 'scope' 的值 .* 无效"):  # read, then refused as not a string
+            load_params(project, "dongyang", 2017)
+
+    def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(self, project, monkeypatch):
+        path = _params_file(project)
+        path.write_text(path.read_text(encoding="utf-8") + ("# 注释\n" * 20_000), encoding="utf-8")
+        monkeypatch.setattr("yaml.SafeLoader.__init__", lambda *a: pytest.fail("parsed"))
+        with pytest.raises(ParamsError) as err:
+            load_params(project, "dongyang", 2017)
+        assert err.value.line == path.read_bytes()[:65536].count(b"\n") + 1  # the line the limit falls in
+        assert "参数文件超过 65536 字节（64 KiB）的上限" in str(err.value)
+
+    def test_a_long_value_is_echoed_cut(self, project):
+        _replace(project, "year: 2017", "year: " + "二" * 30_000)
+        with pytest.raises(ParamsError) as err:
+            load_params(project, "dongyang", 2017)
+        assert "第3行" in str(err.value) and len(str(err.value)) < 400

@@ -100,7 +100,7 @@ class TestReadTable:
 
 class TestParseCell:
     def test_full_width_space_counts_as_empty(self, tmp_path):
-        assert parse_cell("\u3000", "count", path=tmp_path, line=2, column="本年").empty
+        assert parse_cell("\u3000", "count", path=tmp_path, line=2, column="本年", max_number=1).empty
 
 
 class TestReadTables:
@@ -313,7 +313,9 @@ class TestEncodingsAndDelimiters:
         path.write_bytes(b"\x81\x20\xff\xff")
         with pytest.raises(DataError) as err:
             decode(path)
-        assert str(err.value) == (f"{path}: 文件既不是 UTF-8 也不是 GBK/GB18030 编码\n  提示: 在 Excel/WPS 中另存为“CSV UTF-8”")
+        assert str(err.value) == (
+            f"{path}, 第1行: 文件既不是 UTF-8 也不是 GBK/GB18030 编码\n  提示: 在 Excel/WPS 中另存为“CSV UTF-8”"
+        )
 
     @pytest.mark.parametrize(
         "text, delimiter",
@@ -351,3 +353,169 @@ class TestLineEndings:
             read_table(path, APPLICATIONS, FMT)
         assert error.value.path == path and error.value.line == 3
         assert "无法按 CSV 读取" in str(error.value) and "field larger than field limit" in str(error.value)
+
+
+LIMITS = FMT.limits.data
+HEAD = "指标,本年\n收到政府信息公开申请,91\n"
+
+
+def _refused(tmp_path, text: str | bytes) -> DataError:
+    path = tmp_path / "applications.csv"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(DataError) as err:
+        read_table(path, APPLICATIONS, FMT)
+    assert err.value.path == path
+    return err.value
+
+
+class TestLimits:
+    """A data file beyond a declared limit (declarations/limits.yaml) is refused with the file, the line and the
+    limit, before the expensive work, and its message echoes no more than about 80 characters of the input."""
+
+    def test_a_file_over_the_size_limit_is_refused_before_it_is_read_whole(self, tmp_path, monkeypatch):
+        text = HEAD + "当面申请,1\n" * (LIMITS.file_bytes // 10)
+        monkeypatch.setattr("pathlib.Path.read_bytes", lambda self: pytest.fail("read whole"))
+        error = _refused(tmp_path, text)
+        assert error.line == text.encode()[: LIMITS.file_bytes].count(b"\n") + 1
+        assert "数据文件超过 1048576 字节（1024 KiB）的上限，从该行起超出" in str(error)
+
+    def test_rows_beyond_the_limit_are_refused_at_the_first_one(self, tmp_path):
+        error = _refused(tmp_path, HEAD + "当面申请,1\n" * LIMITS.rows)
+        assert error.line == LIMITS.rows + 2
+        assert str(error).endswith(
+            f"第{LIMITS.rows + 2}行: 数据行超过 {LIMITS.rows} 行的上限；应为 至多 {LIMITS.rows} 行数据"
+            "（上限见 src/nianbao/formats/declarations/limits.yaml）"
+        )
+
+    def test_rows_up_to_the_limit_are_read(self, tmp_path):
+        path = tmp_path / "applications.csv"
+        path.write_text("指标,本年\n" + "当面申请,1\n" * LIMITS.rows, encoding="utf-8")
+        assert len(read_table(path, APPLICATIONS, FMT).rows) == LIMITS.rows
+
+    def test_a_line_with_more_cells_than_the_limit(self, tmp_path):
+        error = _refused(tmp_path, HEAD + "当面申请,1" + "," * 100_000 + "\n")
+        assert error.line == 3 and "该行有 100002 个单元格，超过 30 个的上限" in str(error)
+        assert len(str(error)) < 300
+
+    def test_a_label_longer_than_the_limit(self, tmp_path):
+        error = _refused(tmp_path, HEAD + "申" * 100_000 + ",1\n")
+        assert error.line == 3 and error.column == "指标"
+        assert "指标名称有 100000 个字符，超过 200 个字符的上限" in str(error) and len(str(error)) < 300
+
+    def test_a_label_of_the_limit_is_read(self, tmp_path):
+        path = tmp_path / "applications.csv"
+        path.write_text(HEAD + "申" * LIMITS.label_chars + ",1\n", encoding="utf-8")
+        assert read_table(path, APPLICATIONS, FMT).rows[1].label == "申" * LIMITS.label_chars
+
+    def test_a_cell_longer_than_the_limit(self, tmp_path):
+        error = _refused(tmp_path, HEAD + "当面申请," + "1" * 1000 + "\n")
+        assert error.line == 3 and error.column == "本年"
+        assert "单元格有 1000 个字符，超过 500 个字符的上限" in str(error) and len(str(error)) < 300
+
+    @pytest.mark.parametrize("value", ["1" + "0" * 30, "1000000000001", "-1000000000001", "1,000,000,000,001"])
+    def test_a_number_above_the_declared_maximum_is_refused_before_any_arithmetic(self, tmp_path, value):
+        error = _refused(tmp_path, HEAD + f'当面申请,"{value}"\n')
+        assert error.line == 3 and error.column == "本年" and error.value == value
+        assert "超过上限 1000000000000（没有机关报告这么多）" in str(error)
+
+    def test_the_maximum_itself_is_read(self, tmp_path):
+        path = tmp_path / "applications.csv"
+        path.write_text(HEAD + f"当面申请,{LIMITS.max_number}\n", encoding="utf-8")
+        assert read_table(path, APPLICATIONS, FMT).rows[1].value() == Decimal(LIMITS.max_number)
+
+
+class TestNumberForms:
+    """Only the forms the README promises are normalised: full-width digits and signs, thousands separators,
+    surrounding spaces, leading zeros and a '+' on a count or an amount. Every other form of a digit is refused
+    with the character and its Unicode name, never silently read as another number."""
+
+    @pytest.mark.parametrize(
+        "value, named",
+        [
+            ("4²", "“²”（U+00B2 SUPERSCRIPT TWO）"),
+            ("4⁷", "“⁷”（U+2077 SUPERSCRIPT SEVEN）"),
+            ("⑦", "“⑦”（U+2466 CIRCLED DIGIT SEVEN）"),
+            ("Ⅻ", "“Ⅻ”（U+216B ROMAN NUMERAL TWELVE）"),
+            ("½", "“½”（U+00BD VULGAR FRACTION ONE HALF）"),
+            ("١٢", "“١”（U+0661 ARABIC-INDIC DIGIT ONE）"),
+            ("1₂", "“₂”（U+2082 SUBSCRIPT TWO）"),
+            ("〇", "“〇”（U+3007 IDEOGRAPHIC NUMBER ZERO）"),
+            ("1\u00a0234", "“\u00a0”（U+00A0 NO-BREAK SPACE）"),
+        ],
+    )
+    def test_other_forms_of_digits_are_refused_with_the_character_named(self, tmp_path, value, named):
+        error = _refused(tmp_path, HEAD + f"当面申请,{value}\n")
+        assert error.line == 3 and error.column == "本年" and error.value == value
+        assert f"不接受的数字形式 {named}" in str(error)
+        assert "应为 阿拉伯数字 0–9" in str(error)
+
+    def test_the_message_word_for_word(self, tmp_path):
+        error = _refused(tmp_path, HEAD + "当面申请,4²\n")
+        assert str(error) == (
+            f"{tmp_path}/applications.csv, 第3行, 列 本年: 含有不接受的数字形式 “²”（U+00B2 SUPERSCRIPT TWO）：'4²'"
+            "；应为 阿拉伯数字 0–9（全角数字、千位分隔符、首尾空格、前导零和正号会自动转换）\n"
+            "  提示: 上标、下标、带圈数字、罗马数字、分数和其他文字的数字不转换，以免读错（4² 不是 42）；请按原意改写"
+        )
+
+    @pytest.mark.parametrize(
+        "value, kind, text, note",
+        [
+            ("１２", "count", "12", "全角字符已转换: '１２' → '12'"),
+            ("１，２３４", "count", "1234", "已去除千位分隔符: '1,234'"),
+            ("007", "count", "7", "已去除前导零: '007' → '7'"),
+            ("+5", "count", "5", "已去除正号: '+5' → '5'"),
+            ("+007", "count", "7", "已去除正号: '+007' → '7'"),
+            ("00", "count", "0", "已去除前导零: '00' → '0'"),
+            ("0012.50", "money", "12.50", "已去除前导零: '0012.50' → '12.50'"),
+            ("+5", "signed", "+5", None),
+            ("-007", "signed", "-7", "已去除前导零: '-007' → '-7'"),
+            ("-007", "count", "-7", "已去除前导零: '-007' → '-7'"),
+        ],
+    )
+    def test_accepted_forms_are_normalised_and_reported(self, tmp_path, value, kind, text, note):
+        cell = parse_cell(value, kind, path=tmp_path, line=2, column="本年", max_number=LIMITS.max_number)
+        assert cell.text == text and cell.value == Decimal(text)
+        assert (note in cell.notes) if note else cell.notes == ()
+
+    def test_a_negative_count_is_left_to_the_check_that_refuses_it(self, tmp_path):
+        """'-' is not dropped: the count is passed on as negative and the critical check names it."""
+        cell = parse_cell("-7", "count", path=tmp_path, line=2, column="本年", max_number=LIMITS.max_number)
+        assert cell.text == "-7" and cell.value == Decimal(-7)
+
+
+class TestMixedEncodings:
+    def test_a_gbk_line_in_a_utf8_file_is_named(self, tmp_path):
+        raw = HEAD.encode() + "当面申请,42\n".encode("gbk") + "网络申请,21\n".encode()
+        error = _refused(tmp_path, raw)
+        assert error.line == 3
+        assert str(error) == (
+            f"{tmp_path}/applications.csv, 第3行: 该行不是 UTF-8 编码，而此前的行是 UTF-8（同一文件混用了两种编码）\n"
+            "  提示: 在 Excel/WPS 中另存为“CSV UTF-8”，或在文本编辑器中以 UTF-8 重新输入该行"
+        )
+
+    def test_a_utf8_line_in_a_gbk_file_is_named(self, tmp_path):
+        """GB18030 would decode it into other characters without an error; it is refused instead."""
+        raw = HEAD.encode("gbk") + "当面申请,42\n".encode() + "网络申请,21\n".encode("gbk")
+        error = _refused(tmp_path, raw)
+        assert error.line == 3
+        assert "该行是 UTF-8 编码，而此前的行是 GBK/GB18030（同一文件混用了两种编码）" in str(error)
+
+    def test_undecodable_bytes_name_their_line(self, tmp_path):
+        error = _refused(tmp_path, b"a,b\n\x81\x20\xff\xff\n")
+        assert error.line == 2 and "文件既不是 UTF-8 也不是 GBK/GB18030 编码" in str(error)
+
+    def test_every_corpus_table_saved_as_gbk_is_read_as_gbk(self, root, tmp_path):
+        """No GBK file of the corpus is mistaken for a mixed one."""
+        for fmt_era, folder in (
+            ("old-free-text", "dongyang/2017"),
+            ("2021-standard", "pingtan/2024"),
+            ("2019", "shanghai-office/2019"),
+        ):
+            fmt = load_format(fmt_era)
+            for table in fmt.tables.values():
+                source = root / "data" / folder / table.file
+                if not source.exists():
+                    continue
+                path = tmp_path / table.file
+                path.write_bytes(source.read_text(encoding="utf-8").encode("gb18030"))
+                assert read_table(path, table, fmt).encoding == "GB18030/GBK", path

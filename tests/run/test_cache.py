@@ -144,7 +144,19 @@ class TestDependenciesOfTheEra:
         suites = {p.parent.name for p in dependencies(project, "pingtan", 2022) if p.parent.parent.name == "expectations"}
         assert suites == {"2021-standard"}
 
-    @pytest.mark.parametrize("text", ["- a list\n", "era: [unclosed\n", "year: 2022\n"])
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "- a list\n",
+            "era: [unclosed\n",
+            "year: 2022\n",
+            # what load_params refuses, read as it reads it: deep nesting, an anchor, a file over the size limit
+            "era: 2021-standard\nscope: " + "[" * 5000 + "\n",
+            "era: &e 2021-standard\n",
+            "era: 2021-standard\n" + "# 注释\n" * 20_000,
+        ],
+        ids=["list", "syntax", "no-era", "deep", "anchor", "too-large"],
+    )
     def test_params_without_a_readable_era_take_no_suites(self, project, text):
         (project / "params/pingtan/2022.yaml").write_text(text, encoding="utf-8")
         names = [p for p in dependencies(project, "pingtan", 2022) if p.parent.parent.name == "expectations"]

@@ -7,12 +7,12 @@ the charts; its narrative templates are Jinja2 files in ``narratives/``. The loa
 notebooks and the renderers all read these objects; none of them hard-codes a row or a label.
 
 - ``model``: the typed declaration (tables, rows, columns, shares, identities, chapters…);
-- ``loader``: reading a declaration with its includes and narratives;
+- ``loader``: reading a declaration with its includes and narratives, and the limits of the input files;
 - ``indicators``: the indicators compared across years and eras.
 """
 
 from nianbao.formats.indicators import Indicator, Indicators, indicator_refs, load_indicators
-from nianbao.formats.loader import declaration_path, load_format
+from nianbao.formats.loader import declaration_path, input_limits, load_format
 from nianbao.formats.model import (
     ERAS,
     VALIDATION_CHAPTER,
@@ -20,12 +20,15 @@ from nianbao.formats.model import (
     Chapter,
     ChartSpec,
     Column,
+    DataLimits,
     Era,
     Format,
     Group,
     Identity,
     Kind,
+    Limits,
     NotebookSpec,
+    ParamsLimits,
     Row,
     ShareSpec,
     Table,
@@ -40,6 +43,7 @@ __all__ = [
     "Chapter",
     "ChartSpec",
     "Column",
+    "DataLimits",
     "Era",
     "Format",
     "Group",
@@ -47,13 +51,16 @@ __all__ = [
     "Indicator",
     "Indicators",
     "Kind",
+    "Limits",
     "NotebookSpec",
+    "ParamsLimits",
     "Row",
     "ShareSpec",
     "Table",
     "Terms",
     "declaration_path",
     "indicator_refs",
+    "input_limits",
     "load_format",
     "load_indicators",
     "normalize_label",

@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from nianbao.errors import DeclarationError
-from nianbao.formats.model import ERAS, Format
+from nianbao.formats.model import ERAS, Format, Limits
 from nianbao.paths import DECLARATIONS_DIR, NARRATIVES_DIR
 
 
@@ -62,3 +62,14 @@ def load_format(era: str) -> Format:
         return Format.model_validate(data)
     except ValidationError as exc:
         raise DeclarationError(f"{path}: invalid declaration:\n{exc}") from exc
+
+
+@functools.cache
+def input_limits() -> Limits:
+    """The limits of the input files (``declarations/limits.yaml``), for what is read before a format is known
+    (the params file); a format carries the same limits as ``Format.limits``."""
+    path = DECLARATIONS_DIR / "limits.yaml"
+    try:
+        return Limits.model_validate(read_declaration(path)["limits"])
+    except (ValidationError, KeyError) as exc:
+        raise DeclarationError(f"{path}: invalid limits:\n{exc}") from exc

@@ -255,6 +255,32 @@ class ChartSpec(_Model):
     title: str
 
 
+class ParamsLimits(_Model):
+    """How large a params file may be, and how deeply its mappings and lists may nest."""
+
+    file_bytes: int = Field(gt=0)
+    depth: int = Field(gt=0)
+
+
+class DataLimits(_Model):
+    """How large a data file may be: bytes, data rows, cells of a line, characters of a label and of a cell, and
+    the largest number a count or an amount may be."""
+
+    file_bytes: int = Field(gt=0)
+    rows: int = Field(gt=0)
+    columns: int = Field(gt=0)
+    label_chars: int = Field(gt=0)
+    cell_chars: int = Field(gt=0)
+    max_number: int = Field(gt=0)
+
+
+class Limits(_Model):
+    """The limits of a report's input files (``declarations/limits.yaml``, included by every format)."""
+
+    params: ParamsLimits
+    data: DataLimits
+
+
 class Format(_Model):
     era: Era
     name: str
@@ -268,6 +294,7 @@ class Format(_Model):
     notebooks: tuple[NotebookSpec, ...]
     charts: dict[str, ChartSpec]
     narratives: dict[str, str]
+    limits: Limits
 
     @model_validator(mode="before")
     @classmethod

@@ -2,6 +2,9 @@
 
 An unknown key, a wrong type, a missing key or a reference to something the format does not declare is a
 ParamsError naming the file, the line, the key and, where one is close, the valid key that was probably meant.
+A file larger than the declared limit (``declarations/limits.yaml``) is refused before it is parsed; YAML anchors
+and aliases (which params never need, and which can expand a small file into gigabytes) and nesting deeper than
+the limit are refused while the file is composed, before anything is expanded or constructed.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from nianbao.errors import ParamsError, ReportNotFound, did_you_mean
-from nianbao.formats import ERAS, VALIDATION_CHAPTER, CellRef, Format, ShareSpec, load_format
+from nianbao.errors import ParamsError, ReportNotFound, did_you_mean, echo
+from nianbao.formats import ERAS, VALIDATION_CHAPTER, CellRef, Format, ParamsLimits, ShareSpec, input_limits, load_format
 from nianbao.paths import ProjectLayout, as_layout
 
 
@@ -71,7 +74,7 @@ class Params(_Strict):
         return chapter.title(self.headings.get(chapter_id))
 
 
-def _key_lines(text: str) -> dict[tuple, int]:
+def _key_lines(root: yaml.Node | None) -> dict[tuple, int]:
     """1-based line of every mapping key, by its path of keys."""
     lines: dict[tuple, int] = {}
 
@@ -82,29 +85,89 @@ def _key_lines(text: str) -> dict[tuple, int]:
                 lines[path] = key_node.start_mark.line + 1
                 walk(value_node, path)
 
-    try:
-        walk(yaml.compose(text), ())
-    except yaml.YAMLError:
-        pass
+    walk(root, ())
     return lines
 
 
-def _read_yaml(path: Path) -> tuple[dict, dict[tuple, int]]:
+class _ParamsLoader(yaml.SafeLoader):
+    """YAML's safe loader that refuses, while composing, anchors and aliases and collections nested deeper than
+    ``limits.depth`` (composing recurses once per level; nothing is expanded or constructed before the check)."""
+
+    def __init__(self, text: str, path: Path, limits: ParamsLimits):
+        super().__init__(text)
+        self.path = path
+        self.limits = limits
+        self.level = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        mark = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            sigil = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            raise ParamsError(
+                "参数文件中不能使用 YAML 锚点和别名（&名称、*名称）",
+                path=self.path,
+                line=mark,
+                value=f"{sigil}{event.anchor}",
+                expected="每个值直接写出",
+                hint="参数从不需要锚点或别名，请把值直接写在键后",
+            )
+        if not isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            return super().compose_node(parent, index)
+        self.level += 1
+        if self.level > self.limits.depth:
+            raise ParamsError(
+                f"参数文件中的映射和列表嵌套超过 {self.limits.depth} 层",
+                path=self.path,
+                line=mark,
+                expected=f"至多 {self.limits.depth} 层（上限见 src/nianbao/formats/declarations/limits.yaml）",
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.level -= 1
+
+
+def _read_text(path: Path, limits: ParamsLimits) -> str:
+    """The text of a params file, refused unread beyond the first ``limits.file_bytes`` bytes when larger."""
+    with path.open("rb") as fh:
+        raw = fh.read(limits.file_bytes + 1)
+    if len(raw) > limits.file_bytes:
+        raise ParamsError(
+            f"参数文件超过 {limits.file_bytes} 字节（{limits.file_bytes // 1024} KiB）的上限，从该行起超出",
+            path=path,
+            line=raw[: limits.file_bytes].count(b"\n") + 1,
+            expected="几十行的参数（上限见 src/nianbao/formats/declarations/limits.yaml）",
+        )
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParamsError("参数文件不是 UTF-8 编码", path=path, hint="用 UTF-8 保存该文件") from exc
+
+
+def read_params_yaml(path: Path) -> dict:
+    """The mapping a params file holds, read as ``load_params`` reads it (within the declared limits, no anchors
+    or aliases) but not checked against the model; ParamsError when it cannot be read so."""
+    return _read_yaml(path)[0]
+
+
+def _read_yaml(path: Path) -> tuple[dict, dict[tuple, int]]:
+    limits = input_limits().params
+    loader = _ParamsLoader(_read_text(path, limits), path, limits)
     try:
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         where = f"（第{mark.line + 1}行第{mark.column + 1}列）" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ParamsError(f"YAML 语法错误{where}: {problem}", path=path, line=line) from exc
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise ParamsError("参数文件应是 键: 值 的映射", path=path, value=data, expected="YAML mapping")
-    return data, _key_lines(text)
+    return data, _key_lines(node)
 
 
 def _explain(exc: ValidationError, path: Path, lines: dict[tuple, int], model: type[BaseModel]) -> ParamsError:
@@ -126,11 +189,11 @@ def _explain(exc: ValidationError, path: Path, lines: dict[tuple, int], model: t
                 valid = list(ShareOverride.model_fields)
             guess = did_you_mean(loc[-1], valid)
             tip = f"，是否想写 {guess!r}？" if guess else (f"，可用的键: {', '.join(valid)}" if valid else "")
-            messages.append(f"{at}未知的键 {key!r}{tip}")
+            messages.append(f"{at}未知的键 {echo(key)}{tip}")
         elif err["type"] == "missing":
-            messages.append(f"缺少必填的键 {key!r}")
+            messages.append(f"缺少必填的键 {echo(key)}")
         else:
-            messages.append(f"{at}键 {key!r} 的值 {err.get('input')!r} 无效: {err['msg']}")
+            messages.append(f"{at}键 {echo(key)} 的值 {echo(err.get('input'))} 无效: {err['msg']}")
     return ParamsError("参数无效:\n  - " + "\n  - ".join(messages), path=path, line=first_line)
 
 

@@ -2,10 +2,14 @@
 
 The files are the analyst's: CSV with a label column (``指标``), one column per declared value column
 (``本年``, optionally ``历年累计``) and optionally the published share (``公布占比``). Files saved by Excel or
-WPS as UTF-8 with BOM or as GBK/GB18030 are read, and the encoding used is recorded. Unambiguous number
-forms (full-width digits, thousands separators, surrounding spaces) are normalised and the normalisation is
-recorded; anything that is not a number is refused with the file, line, column and value. Whether a number is
-valid (non-negative, integer, a declared label, no duplicate row) is for the expectation suites to decide.
+WPS as UTF-8 with BOM or as GBK/GB18030 are read, and the encoding used is recorded; a file that mixes the two
+is refused with the first line in the other encoding. Unambiguous number forms (full-width digits and signs,
+thousands separators, surrounding spaces, leading zeros, a '+' on a count or an amount) are normalised and the
+normalisation is recorded; any other form of a digit (superscripts, circled digits, Roman numerals, fractions,
+the digits of other scripts) is refused with the character named, and anything that is not a number with the
+file, line, column and value. A file beyond a limit of ``Format.limits`` (its size, rows, cells of a line,
+characters of a label or a cell, the largest number) is refused before the work it would cost. Whether a number
+is valid (non-negative, integer, a declared label, no duplicate row) is for the expectation suites to decide.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from nianbao.errors import DataError, did_you_mean
-from nianbao.formats import Column, Format, Row, Table, normalize_label
+from nianbao.formats import Column, DataLimits, Format, Row, Table, normalize_label
 
-ENCODINGS = ("utf-8-sig", "gb18030")
-_NUMBER = re.compile(r"^[-+]?[0-9]+(\.[0-9]+)?$")
+LIMITS_FILE = "src/nianbao/formats/declarations/limits.yaml"
+_NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<whole>[0-9]+)(?P<fraction>\.[0-9]+)?$")
 _UNIT = re.compile(r"^(?P<number>.*?[0-9])\s*(?P<unit>万元|元)$")
 _THOUSANDS = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
 
@@ -117,35 +122,123 @@ def is_variant(label: str, row: Row) -> bool:
     return numbered or normalize_label(label) != normalize_label(row.label)
 
 
-def decode(path: Path) -> tuple[str, str]:
+def _line_at(raw: bytes, offset: int) -> int:
+    """The 1-based line of the byte at ``offset`` (lines end in \\n, \\r\\n or a lone \\r, as the CSV reader counts)."""
+    return len(raw[:offset].splitlines()) + (1 if offset == 0 or raw[offset - 1 : offset] in (b"\n", b"\r") else 0)
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``; DataError, without reading further, when it has more than ``limit``."""
+    with path.open("rb") as fh:
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:
+        raise DataError(
+            f"数据文件超过 {limit} 字节（{limit // 1024} KiB）的上限，从该行起超出",
+            path=path,
+            line=_line_at(raw, limit),
+            expected=f"一张表几十行（上限见 {LIMITS_FILE}）",
+        )
+    return raw
+
+
+def _mixed(path: Path, line: int, *, utf8: bool) -> DataError:
+    """The file mixes UTF-8 and GBK: ``line`` is the first in the other encoding (UTF-8 in a GBK file if ``utf8``)."""
+    found = "是 UTF-8 编码，而此前的行是 GBK/GB18030" if utf8 else "不是 UTF-8 编码，而此前的行是 UTF-8"
+    return DataError(
+        f"该行{found}（同一文件混用了两种编码）",
+        path=path,
+        line=line,
+        hint="在 Excel/WPS 中另存为“CSV UTF-8”，或在文本编辑器中以 UTF-8 重新输入该行",
+    )
+
+
+def _utf8_line(raw: bytes) -> int | None:
+    """The first line of a GB18030 text that is UTF-8 with characters beyond ASCII (GB18030 would decode it into
+    other characters without an error), if any."""
+    for number, line in enumerate(raw.splitlines(), 1):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            return number
+    return None
+
+
+def decode(path: Path, *, max_bytes: int | None = None) -> tuple[str, str]:
     """The text of ``path`` and the encoding it was read with: UTF-8 (with or without BOM), UTF-16 with BOM
-    (Excel's "Unicode text"), or GB18030 (a superset of GBK, what Excel and WPS write on Chinese Windows)."""
-    raw = path.read_bytes()
+    (Excel's "Unicode text"), or GB18030 (a superset of GBK, what Excel and WPS write on Chinese Windows).
+    DataError naming the line when the file is larger than ``max_bytes``, mixes UTF-8 and GBK or is neither."""
+    raw = path.read_bytes() if max_bytes is None else _read_bytes(path, max_bytes)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
             pass
-    for encoding in ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    try:
+        return raw.decode("utf-8-sig"), "UTF-8 with BOM" if bom else "UTF-8"
+    except UnicodeDecodeError as exc:
+        failed = _line_at(raw, exc.start)
+        line_start = max(raw.rfind(b"\n", 0, exc.start), raw.rfind(b"\r", 0, exc.start)) + 1
+        if not raw[3 if bom else 0 : line_start].isascii():  # earlier lines are UTF-8 beyond ASCII
+            raise _mixed(path, failed, utf8=False) from None
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            "文件既不是 UTF-8 也不是 GBK/GB18030 编码",
+            path=path,
+            line=max(failed, _line_at(raw, exc.start)),
+            hint="在 Excel/WPS 中另存为“CSV UTF-8”",
+        ) from None
+    utf8 = _utf8_line(raw)
+    if utf8 is not None:
+        raise _mixed(path, utf8, utf8=True)
+    return text, "GB18030/GBK"
+
+
+def _is_wide(char: str) -> bool:
+    """A full-width form (``１``, ``，``, ``－``, the ideographic space): NFKC maps it to its ASCII character."""
+    return unicodedata.decomposition(char).startswith("<wide>")
+
+
+def _foreign_digit(text: str) -> str | None:
+    """The first character of ``text`` that is a number or a compatibility form other than a full-width one
+    (superscripts, subscripts, circled digits, Roman numerals, fractions, the digits of other scripts, a
+    no-break space): NFKC would turn ``4²`` into ``42`` and ``⑦`` into ``7``, so such a cell is not read."""
+    for char in text:
+        if char.isascii() or _is_wide(char):
             continue
-        if encoding == "utf-8-sig":
-            return text, "UTF-8 with BOM" if raw.startswith(b"\xef\xbb\xbf") else "UTF-8"
-        return text, "GB18030/GBK"
-    raise DataError("文件既不是 UTF-8 也不是 GBK/GB18030 编码", path=path, hint="在 Excel/WPS 中另存为“CSV UTF-8”")
+        if unicodedata.category(char).startswith("N") or unicodedata.decomposition(char).startswith("<"):
+            return char
+    return None
 
 
-def parse_cell(raw: str, kind: str, *, path: Path, line: int, column: str) -> Cell:
-    """One cell as the declaration's row kind wants it."""
+def _canonical(match: re.Match, kind: str) -> str:
+    """A number without leading zeros and, unless it is a change (``signed``), without a '+'."""
+    sign = match["sign"] if kind == "signed" or match["sign"] == "-" else ""
+    return f"{sign}{match['whole'].lstrip('0') or '0'}{match['fraction'] or ''}"
+
+
+def parse_cell(raw: str, kind: str, *, path: Path, line: int, column: str, max_number: int) -> Cell:
+    """One cell as the declaration's row kind wants it; a number above ``max_number`` is refused."""
     stripped = raw.strip().strip("\u3000")
     if stripped == "":
         return Cell(raw=raw, text=None, value=None)
     if kind == "text":
         return Cell(raw=raw, text=stripped, value=stripped)
+    where: dict[str, Any] = {"path": path, "line": line, "column": column, "value": raw}
+    foreign = _foreign_digit(stripped)
+    if foreign is not None:
+        raise DataError(
+            f"含有不接受的数字形式 “{foreign}”（U+{ord(foreign):04X} {unicodedata.name(foreign, '')}）".replace(" ）", "）"),
+            **where,
+            expected="阿拉伯数字 0–9（全角数字、千位分隔符、首尾空格、前导零和正号会自动转换）",
+            hint="上标、下标、带圈数字、罗马数字、分数和其他文字的数字不转换，以免读错（4² 不是 42）；请按原意改写",
+        )
     notes = []
-    text = unicodedata.normalize("NFKC", stripped).strip()
+    text = "".join(unicodedata.normalize("NFKC", c) if _is_wide(c) else c for c in stripped).strip()
     if text != stripped:
         notes.append(f"全角字符已转换: {stripped!r} → {text!r}")
     if text != raw:
@@ -158,17 +251,27 @@ def parse_cell(raw: str, kind: str, *, path: Path, line: int, column: str) -> Ce
     if _THOUSANDS.match(text):
         notes.append(f"已去除千位分隔符: {text!r}")
         text = text.replace(",", "")
-    if not _NUMBER.match(text):
+    number = _NUMBER.match(text)
+    if number is None:
         raise DataError(
             "不是数字",
-            path=path,
-            line=line,
-            column=column,
-            value=raw,
+            **where,
             expected="阿拉伯数字，例如 12（不带单位、不用汉字数字）",
             hint="未报告的数据请留空，不要填 N/A 或 —",
         )
-    return Cell(raw=raw, text=text, value=Decimal(text), notes=tuple(notes))
+    canonical = _canonical(number, kind)
+    if canonical != text:
+        what = "已去除正号" if text.startswith("+") and kind != "signed" else "已去除前导零"
+        notes.append(f"{what}: {text!r} → {canonical!r}")
+    value = Decimal(canonical)
+    if abs(value) > max_number:
+        raise DataError(
+            f"数值超过上限 {max_number}（没有机关报告这么多）",
+            **where,
+            expected=f"不超过 {max_number} 的数（上限见 {LIMITS_FILE}）",
+            hint="请核对是否多输入了数字或粘贴了别的内容",
+        )
+    return Cell(raw=raw, text=canonical, value=value, notes=tuple(notes))
 
 
 DELIMITER_NAMES = {",": "逗号", "\t": "制表符", ";": "分号"}
@@ -198,24 +301,66 @@ class _TableFile:
         return [self.fmt.label_column, *(c.label for c in self.table.columns), self.fmt.share_column]
 
 
-def _records(path: Path, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def _records(path: Path, text: str, delimiter: str, limits: DataLimits) -> list[tuple[int, list[str]]]:
     """The non-blank records of a CSV text with their 1-based line numbers. Lines may end in \\n, \\r\\n or a lone
-    \\r (old Mac files); DataError when the text is not CSV."""
+    \\r (old Mac files); DataError when the text is not CSV, or at the first line beyond a limit (rows, cells of a
+    line, characters of a cell)."""
     reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
     try:
-        return [(reader.line_num, r) for r in reader if any(c.strip() for c in r)]
+        for record in reader:
+            _within_limits(path, reader.line_num, record, limits)
+            if any(c.strip() for c in record):
+                if len(records) > limits.rows:  # the header and ``rows`` data rows were read
+                    raise DataError(
+                        f"数据行超过 {limits.rows} 行的上限",
+                        path=path,
+                        line=reader.line_num,
+                        expected=f"至多 {limits.rows} 行数据（上限见 {LIMITS_FILE}）",
+                    )
+                records.append((reader.line_num, record))
     except csv.Error as exc:
         raise DataError(
             f"无法按 CSV 读取（{exc}）", path=path, line=reader.line_num, expected="逗号分隔的表格，每行一个指标"
         ) from None
+    return records
+
+
+def _within_limits(path: Path, line: int, record: list[str], limits: DataLimits) -> None:
+    """DataError when a line has more cells than ``limits.columns``."""
+    if len(record) > limits.columns:
+        raise DataError(
+            f"该行有 {len(record)} 个单元格，超过 {limits.columns} 个的上限",
+            path=path,
+            line=line,
+            expected=f"至多 {limits.columns} 列（上限见 {LIMITS_FILE}）",
+        )
+
+
+def _check_lengths(file: _TableFile, line: int, cells: dict[str, str]) -> None:
+    """DataError for the first cell longer than its limit: ``label_chars`` for the label, ``cell_chars`` for the
+    others, by column name."""
+    limits = file.fmt.limits.data
+    for name, cell in cells.items():
+        limit, what = (limits.label_chars, "指标名称") if name == file.fmt.label_column else (limits.cell_chars, "单元格")
+        if len(cell) > limit:
+            raise DataError(
+                f"{what}有 {len(cell)} 个字符，超过 {limit} 个字符的上限",
+                path=file.path,
+                line=line,
+                column=name,
+                value=cell,
+                expected=f"至多 {limit} 个字符（上限见 {LIMITS_FILE}）",
+            )
 
 
 def read_table(path: Path, table: Table, fmt: Format) -> DataTable:
     """Read one table file. Raises DataError for an unreadable file, header or cell."""
     file = _TableFile(path, table, fmt)
-    text, encoding = decode(path)
+    limits = fmt.limits.data
+    text, encoding = decode(path, max_bytes=limits.file_bytes)
     delimiter = _delimiter(text)
-    records = _records(path, text, delimiter)
+    records = _records(path, text, delimiter, limits)
     if not records:
         raise DataError(
             "文件为空", path=path, expected=f"表头 {fmt.label_column},{','.join(c.label for c in table.columns)} 和数据行"
@@ -277,6 +422,7 @@ def _data_row(file: _TableFile, header: list[str], line: int, record: list[str])
         )
     record = record + [""] * (len(header) - len(record))
     position = {name: i for i, name in enumerate(header)}
+    _check_lengths(file, line, dict(zip(header, record, strict=False)))  # cells beyond the header are empty
     label = record[position[fmt.label_column]].strip()
     if not label:
         raise DataError("指标名称为空", path=path, line=line, value=",".join(record))
@@ -284,7 +430,12 @@ def _data_row(file: _TableFile, header: list[str], line: int, record: list[str])
     row_kind = row.kind if row is not None else "count"
     cells = {
         column.id: parse_cell(
-            record[position[column.label]], cell_kind(row_kind, column), path=path, line=line, column=column.label
+            record[position[column.label]],
+            cell_kind(row_kind, column),
+            path=path,
+            line=line,
+            column=column.label,
+            max_number=fmt.limits.data.max_number,
         )
         for column in table.columns
         if column.label in position

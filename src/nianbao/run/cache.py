@@ -20,20 +20,21 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-import yaml
-
+from nianbao.errors import ParamsError
+from nianbao.inputs.params import read_params_yaml
 from nianbao.paths import MANIFEST_FILE, PACKAGE_DIR, ProjectLayout, package_files
 
 KEY_FILE = "run-key.json"  # beside the result of a report that failed validation
 
 
 def _era(params_file: Path) -> str:
-    """The era a params file names, read without checking the rest ("" when it names none)."""
+    """The era a params file names, read without checking the rest ("" when it names none or cannot be read, as
+    ``load_params`` will then say)."""
     try:
-        data = yaml.safe_load(params_file.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = read_params_yaml(params_file)
+    except (OSError, ParamsError):
         return ""
-    return str(data.get("era", "")) if isinstance(data, dict) else ""
+    return str(data.get("era", ""))
 
 
 @functools.cache
@@ -56,7 +57,8 @@ def run_key(layout: ProjectLayout, body: str, year: int) -> str:
     """The SHA-256 of the installed distributions and of the names and content of ``key_inputs``."""
     digest = hashlib.sha256(environment().encode())
     for name, path in key_inputs(layout, body, year):
-        digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        with path.open("rb") as fh:
+            digest.update(b"\0" + name.encode() + b"\0" + hashlib.file_digest(fh, "sha256").digest())
     return digest.hexdigest()
 
 
