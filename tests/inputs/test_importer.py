@@ -9,7 +9,7 @@ import io
 import pytest
 
 from helpers import CORPUS, published_files
-from nianbao.errors import TextImportError
+from nianbao.errors import TextImportError, echo
 from nianbao.formats import load_format
 from nianbao.inputs.importer import import_text, write_imported
 from nianbao.inputs.params import load_params
@@ -106,7 +106,7 @@ class TestImportReport:
             ("../../x", 2024, "'../../x'"),
             ("/tmp/x", 2024, "'/tmp/x'"),
             ("NewBody", 2024, "'NewBody'"),
-            ("x" * 500, 2024, repr("x" * 80)),
+            ("x" * 500, 2024, echo("x" * 500)),
             ("newbody", 1999, "1999"),
         ],
         ids=["parent", "absolute", "capitals", "long", "year"],

@@ -226,8 +226,7 @@ class Target:
             try:
                 adapter.validate_python(value)
             except ValidationError:
-                shown = value[:80] if isinstance(value, str) else value
-                raise TextImportError("--body 或 --year 无效", value=shown, expected=expected) from None
+                raise TextImportError("--body 或 --year 无效", value=value, expected=expected) from None
 
 
 def import_report(imported: Imported, layout: ProjectLayout, target: Target, published: Path) -> list[Path]:
