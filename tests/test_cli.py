@@ -54,6 +54,18 @@ class TestRunCommand:
         result = _invoke("run", "dongyang", "--root", root)
         assert result.exit_code == 2
 
+    def test_a_bug_exits_4_with_its_traceback_not_1(self, root, monkeypatch):
+        from nianbao.run import pipeline
+
+        def broken(*args, **kwargs):
+            raise TypeError("unexpected keyword argument")
+
+        monkeypatch.setattr(pipeline, "run_report", broken)
+        result = _invoke("run", "dongyang", 2017, "--root", root)
+        assert result.exit_code == 4, result.output
+        assert "Traceback" in result.output and "TypeError: unexpected keyword argument" in result.output
+        assert "内部错误（nianbao 的缺陷，不是输入的问题）" in result.output
+
 
 class TestExpectationsCommand:
     def test_in_sync(self, root):

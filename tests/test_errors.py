@@ -24,6 +24,7 @@ class TestExitCode:
             ("VALIDATION_FAILED", 1),
             ("INPUT_ERROR", 2),
             ("EXECUTION_ERROR", 3),
+            ("INTERNAL_ERROR", 4),
             ("INTERRUPTED", 130),
             ("TERMINATED", 143),
         ]

@@ -2,7 +2,7 @@
 
 Exit codes (``ExitCode``): 0 success; 1 critical validation failure (``run --all``: a report was not rendered);
 2 usage or input error; 3 execution error (a notebook failed, or a file could not be written); 130 interrupted
-(Ctrl-C); 143 terminated (SIGTERM).
+(Ctrl-C); 143 terminated (SIGTERM); 4 an internal error (a bug; the traceback is printed).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,6 +73,10 @@ def _reported_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         _echo_err("已中断；上一次成功生成的报告保持不变。")
         sys.exit(ExitCode.INTERRUPTED)
+    except Exception:
+        _echo_err(traceback.format_exc().rstrip())
+        _echo_err("内部错误（nianbao 的缺陷，不是输入的问题）；上一次成功生成的报告保持不变。请连同以上信息报告此问题。")
+        sys.exit(ExitCode.INTERNAL_ERROR)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     VALIDATION_FAILED = 1  # the data break a critical check (with ``run --all``: a report was not rendered)
     INPUT_ERROR = 2  # usage or input error: params, data files, missing font, unknown body or year
     EXECUTION_ERROR = 3  # a notebook cell raised, the kernel died or timed out, rendering or writing a file failed
+    INTERNAL_ERROR = 4  # a bug in nianbao: the traceback is printed, to be reported
     INTERRUPTED = 130  # Ctrl-C
     TERMINATED = 143  # SIGTERM (a CI job cancelled, ``timeout``, ``kill``)
 
