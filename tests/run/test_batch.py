@@ -54,7 +54,16 @@ class TestReportResult:
         assert "无法读写文件: /x（Permission denied）" in result.message
         assert stages == [Stage.ERROR]
 
-    def test_anything_else_stops_the_batch(self, monkeypatch, tmp_path):
+    def test_a_bug_is_a_result_with_its_traceback(self, monkeypatch, tmp_path):
+        monkeypatch.setattr(batch, "run_report", raising(TypeError("unexpected keyword argument")))
+        stages = []
+        result = report_result(Batch(tmp_path), "a", 2020, log=print, stage=stages.append)
+        assert result.status is Status.ERROR and result.exit_code == ExitCode.INTERNAL_ERROR == 4
+        assert result.message.startswith("内部错误（nianbao 的缺陷，不是输入的问题）:\nTraceback")
+        assert result.message.endswith("TypeError: unexpected keyword argument")
+        assert stages == [Stage.ERROR]
+
+    def test_an_interrupt_stops_the_batch(self, monkeypatch, tmp_path):
         monkeypatch.setattr(batch, "run_report", raising(KeyboardInterrupt()))
         with pytest.raises(KeyboardInterrupt):
             report_result(Batch(tmp_path), "a", 2020, log=print, stage=print)

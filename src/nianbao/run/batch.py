@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ class Batch:
 
 
 def report_result(batch: Batch, body: str, year: int, *, log: Callable[[str], None], stage: StageCallback) -> RunResult:
-    """``run_report`` with its errors turned into a result, so that a failing report does not stop a batch."""
+    """``run_report`` with its errors turned into a result, so that a failing report does not stop a batch (a bug
+    neither: its traceback becomes the result's message); only an interrupt stops it."""
     try:
         return run_report(batch.root, body, year, outputs=batch.outputs, log=log, stage=stage, force=batch.force)
     except ValidationFailed as exc:
@@ -40,6 +42,10 @@ def report_result(batch: Batch, body: str, year: int, *, log: Callable[[str], No
     except OSError as exc:
         stage(Stage.ERROR)
         return RunResult(body, year, Status.ERROR, None, os_error_message(exc), ExitCode.EXECUTION_ERROR)
+    except Exception:
+        stage(Stage.ERROR)
+        message = f"内部错误（nianbao 的缺陷，不是输入的问题）:\n{traceback.format_exc().rstrip()}"
+        return RunResult(body, year, Status.ERROR, None, message, ExitCode.INTERNAL_ERROR)
 
 
 def _terminate(signum: int, frame: object) -> None:
