@@ -274,7 +274,11 @@ class TestPdf:
         refused = render.write_pdf(html, build / "report.pdf", base_url=build)
         data = (build / "report.pdf").read_bytes()
         reader = pypdf.PdfReader(build / "report.pdf")
-        assert "/Names" not in reader.trailer["/Root"] and b"/EmbeddedFile" not in data and b"SECRET" not in data
+        assert (
+            "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+            and b"/EmbeddedFile" not in data
+            and b"SECRET" not in data
+        )
         annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots") or []]
         assert [a for a in annotations if a["/Subtype"] == "/FileAttachment"] == []
         assert len(reader.pages[0].images) == 2  # the file in the build folder and the data: URI
