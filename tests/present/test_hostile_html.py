@@ -270,6 +270,7 @@ class TestPdf:
             <a rel="attachment" href="file:///etc/passwd">passwd</a>
             <a rel="attachment" href="{outside.as_uri()}">outside</a>
             <img src="file:///etc/passwd"><img src="ftp://example.invalid/x.png"><img src="https://example.invalid/x.png">
+            <img src="file://example.invalid{build}/chart.png">
             <img src="chart.png"><img src="{inline}"></body></html>"""
         refused = render.write_pdf(html, build / "report.pdf", base_url=build)
         data = (build / "report.pdf").read_bytes()
@@ -288,6 +289,7 @@ class TestPdf:
             "file:///etc/passwd",
             "ftp://example.invalid/x.png",
             "https://example.invalid/x.png",
+            f"file://example.invalid{build}/chart.png",
         }
 
     def test_a_symlink_out_of_the_build_folder_is_refused(self, tmp_path):

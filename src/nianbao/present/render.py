@@ -125,7 +125,8 @@ def _build_folder_fetcher(folder: Path, refused: list[str]):
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
             scheme = parts.scheme.lower()
-            if scheme == "data" or (scheme == "file" and _within(Path(unquote(parts.path)), inside)):
+            local = scheme == "file" and parts.netloc in ("", "localhost")  # urllib reads file://host/ over FTP
+            if scheme == "data" or (local and _within(Path(unquote(parts.path)), inside)):
                 return super().fetch(url, headers)
             refused.append(url)
             raise ValueError(f"refused: {url}")
