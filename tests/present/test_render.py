@@ -50,15 +50,15 @@ class TestAssemble:
         section = new_notebook(cells=[new_markdown_cell("section body")])
         executed = {nb.stem: section for nb in dongyang.format.notebooks}
         nb = render.assemble(dongyang, executed)
-        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-        assert text.startswith("# 东阳市2017年政府信息公开工作年度报告")
+        text = "\n".join(c.source if c.cell_type == "markdown" else c.outputs[0].data["text/html"] for c in nb.cells)
+        assert text.startswith("<h1>东阳市2017年政府信息公开工作年度报告</h1>")
         positions = [
             text.index(h)
             for h in (
                 "本年度报告系根据",
-                "## 一、概述",
-                "## 六、政府信息公开工作存在的主要问题及改进措施",
-                "## 七、其它需要报告的事项",
+                '<h2 class="chapter" id="overview">一、概述</h2>',
+                '<h2 class="chapter" id="problems">六、政府信息公开工作存在的主要问题及改进措施</h2>',
+                '<h2 class="chapter" id="other">七、其它需要报告的事项</h2>',
             )
         ]
         assert positions == sorted(positions)

@@ -53,10 +53,14 @@ def checked(monkeypatch):
     return settings
 
 
+class RunList(list):
+    refused: list[str]
+
+
 @pytest.fixture
 def executed(monkeypatch):
     """Each notebook "runs" into a one-cell notebook; the list of notebooks run, in order."""
-    ran = []
+    ran = RunList()
 
     def execute(notebook, output, parameters, *, cwd, timeout, kernel=None, kept=None):
         ran.append(notebook.name)
@@ -64,7 +68,13 @@ def executed(monkeypatch):
         nbformat.write(new_notebook(cells=[new_markdown_cell(f"{notebook.stem} 的内容")]), output)
 
     monkeypatch.setattr(kernel, "execute", execute)
-    monkeypatch.setattr(render, "write_pdf", lambda html, path, base_url: path.write_bytes(b"%PDF-fake"))
+
+    def write_pdf(html, path, base_url):
+        path.write_bytes(b"%PDF-fake")
+        return list(ran.refused)
+
+    ran.refused = []  # the URLs the fake PDF printer reports it refused to fetch
+    monkeypatch.setattr(render, "write_pdf", write_pdf)
     return ran
 
 
@@ -112,6 +122,17 @@ class TestRunReport:
         assert {"report.html", "report.pdf", "manifest.json", "validation.json"} <= {p.name for p in final.iterdir()}
         assert len(list((final / "sections").glob("*.html"))) == n
         assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", "2017"]
+
+    def test_the_urls_the_pdf_printer_refused_are_named(self, dongyang_copy, checked, executed):
+        executed.refused = ["file:///etc/passwd", "http://example.invalid/x.css"]
+        lines: list[str] = []
+        run(dongyang_copy, lines)
+        warnings = [line for line in lines if "警告:" in line]
+        assert warnings == [
+            "[dongyang 2017] 警告: PDF 未读取 file:///etc/passwd（只读取构建目录内的文件和 data: URI），已略去",
+            "[dongyang 2017] 警告: PDF 未读取 http://example.invalid/x.css（只读取构建目录内的文件和 data: URI），已略去",
+        ]
+        assert (dongyang_copy / "outputs/dongyang/2017/report.pdf").exists()
 
     def test_the_manifest_records_the_key_and_the_inputs(self, dongyang_copy, checked, executed):
         run(dongyang_copy)

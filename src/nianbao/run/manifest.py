@@ -24,6 +24,7 @@ PACKAGES = (
     "nbformat",
     "ipykernel",
     "weasyprint",
+    "nh3",
     "matplotlib",
     "seaborn",
     "pydantic",

@@ -228,11 +228,13 @@ def render_html(ctx: RunContext, work: Work, executed: Executed) -> str:
 
 
 def render_pdf(ctx: RunContext, work: Work, html: str) -> None:
-    """Print the report's HTML to PDF."""
+    """Print the report's HTML to PDF; say which URLs the renderer refused to fetch (the PDF leaves them out)."""
     ctx.say("渲染 PDF")
     ctx.at(Stage.RENDERING_PDF)
     with time_limit(work.report.params.render_timeout, "渲染 PDF "):
-        render.write_pdf(html, work.build.path / REPORT_PDF, base_url=work.build.path)
+        refused = render.write_pdf(html, work.build.path / REPORT_PDF, base_url=work.build.path)
+    for url in refused:
+        ctx.say(f"警告: PDF 未读取 {url}（只读取构建目录内的文件和 data: URI），已略去")
 
 
 def record_manifest(ctx: RunContext, work: Work, validation: Validation) -> None:
