@@ -458,7 +458,10 @@ def fill_prose(report: Report) -> dict[str, str]:
     if len(problems) == 1:
         raise problems[0]
     if problems:
-        raise FieldError(f"文字章节中有 {len(problems)} 个字段无法填写:\n" + "\n".join(f"  - {p}" for p in problems))
+        raise FieldError(
+            f"文字章节中有 {len(problems)} 个字段无法填写:\n"
+            + "\n".join("  - " + str(p).replace("\n", "\n    ") for p in problems)
+        )
     return prose
 
 
@@ -467,6 +470,7 @@ def fill_prose(report: Report) -> dict[str, str]:
 class Proposal:
     path: Path
     line: int
+    start: int  # where the number starts in the line
     sentence: str  # the sentence, the number marked 【】
     number: str
     fields: tuple[str, ...]
@@ -542,7 +546,7 @@ def propose(report: Report, chapters: list[str] | None = None) -> list[Proposal]
                 fields = found.get(literal)
                 if fields:
                     sentence = _sentence(line, match.start(), match.end())
-                    proposals.append(Proposal(path, number, sentence, literal, tuple(fields)))
+                    proposals.append(Proposal(path, number, match.start(), sentence, literal, tuple(fields)))
     return proposals
 
 
