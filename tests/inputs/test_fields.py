@@ -197,6 +197,7 @@ class TestFieldErrors:
     def test_what_the_format_does_not_have(self, dongyang_copy, pingtan):
         assert "旧格式" in str(self._error(dongyang_copy, ("dongyang", 2017), "{{无法提供}}"))
         assert "没有这一数字的占比" in str(self._error(dongyang_copy, ("dongyang", 2017), "{{收到申请.占比}}"))
+        assert "一个字段只能有一个修饰词" in str(self._error(dongyang_copy, ("dongyang", 2017), "{{同意公开.占比.上年}}"))
         ambiguous = str(self._error(dongyang_copy, ("dongyang", 2017), "{{当面申请数}}"))
         assert "“当面申请数”在几张表中都有" in ambiguous and "{{政府信息公开情况统计表.当面申请数}}" in ambiguous
         columns = str(self._error(pingtan, ("pingtan", 2023), "{{行政规范性文件}}"))

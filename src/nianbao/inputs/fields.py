@@ -97,6 +97,8 @@ def parse(body: str) -> Field:
     modifier = language.modifier(parts[-1]) if len(parts) > 1 else None
     if modifier is not None:
         parts = parts[:-1]
+        if len(parts) > 1 and language.modifier(parts[-1]) is not None:
+            raise _Unknown("一个字段只能有一个修饰词", hint="如 {{收到申请.上年}} 或 {{予以公开.占比}}")
     return Field(tuple(parts), modifier)
 
 
