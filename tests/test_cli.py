@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import edit_csv
+from helpers import edit_csv, nianbao
 from nianbao.cli import main
 
 pytestmark = pytest.mark.slow  # the command line: Great Expectations runs
@@ -65,6 +65,24 @@ class TestRunCommand:
         assert result.exit_code == 4, result.output
         assert "Traceback" in result.output and "TypeError: unexpected keyword argument" in result.output
         assert "内部错误（nianbao 的缺陷，不是输入的问题）" in result.output
+
+
+class TestFieldsInProse:
+    def test_unknown_field_stops_the_run_with_exit_2_and_nothing_published(self, dongyang_copy, tmp_path):
+        prose = dongyang_copy / "data/dongyang/2017/prose/overview.md"
+        prose.write_text("第一段。\n\n全年收到申请{{收到申情}}件。\n", encoding="utf-8")
+        outputs = tmp_path / "outputs"
+        result = nianbao("run", "dongyang", 2017, "--root", dongyang_copy, "--outputs", outputs, cwd=dongyang_copy)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "data/dongyang/2017/prose/overview.md, 第3行: 未知的字段：'{{收到申情}}'" in result.stderr
+        assert "是否想写 {{收到申请}}？" in result.stderr
+        assert not (outputs / "dongyang" / "2017").exists()
+
+    def test_validate_fills_the_fields_before_the_checks(self, dongyang_copy):
+        prose = dongyang_copy / "data/dongyang/2017/prose/overview.md"
+        prose.write_text("{{收到申请.上年}}\n", encoding="utf-8")
+        result = _invoke("validate", "dongyang", 2017, "--root", dongyang_copy)
+        assert result.exit_code == 2 and "没有上一年度（2016年）的报告：'{{收到申请.上年}}'" in result.output
 
 
 class TestExpectationsCommand:

@@ -1,4 +1,4 @@
-"""Command line: ``nianbao run|validate|list|expectations|import``.
+"""Command line: ``nianbao run|validate|fields|list|expectations|import``.
 
 Exit codes (``ExitCode``): 0 success; 1 critical validation failure (``run --all``: a report was not rendered);
 2 usage or input error; 3 execution error (a notebook failed, or a file could not be written); 130 interrupted
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from nianbao.errors import ExitCode, NianbaoError, Terminated, os_error_message
+from nianbao.errors import ExitCode, InputError, NianbaoError, Terminated, did_you_mean, os_error_message
 from nianbao.paths import ProjectLayout, display_path
 
 if TYPE_CHECKING:
@@ -167,6 +167,43 @@ def validate(body, year, root) -> None:
         if not check.success:
             click.echo(check.message())
     sys.exit(ExitCode.OK if result.success else ExitCode.VALIDATION_FAILED)
+
+
+@main.command(name="fields")
+@click.argument("body")
+@click.argument("year", type=int)
+@click.option("--chapter", "chapters", multiple=True, help="A prose chapter (overview, problems…); default: every one.")
+@click.option("--all", "show_all", is_flag=True, help="List every candidate field of a number, not only the first ten.")
+@ROOT_OPTION
+def fields(*, body, year, chapters, show_all, root) -> None:
+    """Propose fields for the numbers written in a report's prose: for each number, the fields that print it.
+    Nothing is rewritten."""
+    from nianbao.inputs.fields import propose
+    from nianbao.inputs.report import load_report
+
+    with _reported_errors():
+        report = load_report(root, body, year)
+        known = list(report.prose_source)
+        for chapter in chapters:
+            if chapter not in known:
+                raise InputError(
+                    f"{body} {year} 没有文字章节 {chapter!r}",
+                    expected="、".join(known),
+                    hint=f"是否想写 {match!r}？" if (match := did_you_mean(chapter, known)) else None,
+                )
+        proposals = propose(report, list(chapters) or None)
+    for proposal in proposals:
+        click.echo(f"{display_path(proposal.path)} 第{proposal.line}行: {proposal.sentence}")
+        shown = proposal.fields if show_all else proposal.fields[:FIELDS_SHOWN]
+        for field in shown:
+            click.echo(f"    {proposal.number} → {field}")
+        if len(shown) < len(proposal.fields):
+            click.echo(f"    …另有 {len(proposal.fields) - len(shown)} 个字段（--all 全部列出）")
+    numbers = len({(p.path, p.line, p.sentence) for p in proposals})
+    click.echo(f"共 {numbers} 处数字可以改写为字段；文件未改动。")
+
+
+FIELDS_SHOWN = 10
 
 
 @main.command(name="list")

@@ -119,6 +119,10 @@ class DataError(InputError):
     """A data file of a report is missing or cannot be read as the format declares."""
 
 
+class FieldError(InputError):
+    """A field of a prose chapter ({{名称}}) names nothing the report has, or its value cannot be computed."""
+
+
 class TextImportError(InputError):
     """A published report's text cannot be split into the tables its format declares."""
 

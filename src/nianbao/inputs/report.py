@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from nianbao.errors import DataError, InputError
-from nianbao.formats import CellRef, Format, ShareSpec
+from nianbao.formats import CellRef, Format, Indicator, ShareSpec, indicator_refs
 from nianbao.inputs.params import Params, load_params
 from nianbao.inputs.tables import DataRow, DataTable, read_tables
 from nianbao.paths import ProjectLayout, as_layout
@@ -43,10 +43,11 @@ class Report:
     params: Params
     format: Format
     tables: dict[str, DataTable]
-    prose: dict[str, str]
+    prose: dict[str, str]  # chapter id -> text as rendered (fields filled in)
     years: tuple[int, ...] = ()  # the years of the same body that have params, up to this one
     previous: Report | None = None  # the same body's report of the year before, when it exists and loads
     loader_notes: list[str] = field(default_factory=list)
+    prose_source: dict[str, str] = field(default_factory=dict)  # chapter id -> the file's text, fields as written
 
     @property
     def root(self) -> Path:
@@ -59,6 +60,9 @@ class Report:
     @property
     def params_path(self) -> Path:
         return self.layout.params_file(self.params.body, self.params.year)
+
+    def prose_path(self, chapter_id: str) -> Path:
+        return self.data_dir / "prose" / str(self.format.chapter(chapter_id).file)
 
     @property
     def notes(self) -> list[str]:
@@ -197,7 +201,23 @@ class Report:
         return format_number(self.value(table, row_id, column))
 
 
+def indicator_value(report: Report, indicator: Indicator) -> Decimal | None:
+    """The indicator in ``report``: the sum of its cells for the report's era; None when the era has no such
+    cells or a cell is not reported."""
+    cells = indicator.cells.get(report.format.era)
+    if not cells:
+        return None
+    total = Decimal(0)
+    for text in cells:
+        value = next((v for v in (report.cell(ref) for ref in indicator_refs(text)) if isinstance(v, Decimal)), None)
+        if value is None:
+            return None
+        total += value
+    return total
+
+
 def read_prose(data_dir: Path, fmt: Format, omit=()) -> dict[str, str]:
+    """The prose chapters of a report as their files hold them (fields not filled in)."""
     prose = {}
     for chapter in fmt.chapters:
         if chapter.source != "prose" or chapter.file is None or chapter.id in omit:
@@ -213,7 +233,7 @@ def read_prose(data_dir: Path, fmt: Format, omit=()) -> dict[str, str]:
                 hint="报告的文字部分按章节放在 data/<机关>/<年度>/prose/ 下",
             )
         try:
-            prose[chapter.id] = path.read_text(encoding="utf-8-sig").strip()
+            prose[chapter.id] = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise DataError("文字章节不是 UTF-8 编码", path=path) from exc
     return prose
@@ -221,8 +241,12 @@ def read_prose(data_dir: Path, fmt: Format, omit=()) -> dict[str, str]:
 
 def load_report(root: ProjectLayout | Path | str, body: str, year: int | str, *, previous: bool = True) -> Report:
     """Params, declaration, raw counts and prose of one report of the project in ``root``, the years of its body,
-    and (``previous``) the same body's report of the year before for the cross-year checks. Raises InputError
-    subclasses on bad input of this report; a previous year that does not load is left out with a note."""
+    and (``previous``) the same body's report of the year before for the cross-year checks. The fields of the prose
+    ({{名称}}) are filled in from the data (``inputs.fields``). Raises InputError subclasses on bad input of this
+    report (FieldError for a field that cannot be filled); a previous year that does not load is left out with a
+    note."""
+    from nianbao.inputs.fields import fill_prose
+
     layout = as_layout(root)
     params = load_params(layout, body, year)
     fmt = params.format
@@ -230,10 +254,11 @@ def load_report(root: ProjectLayout | Path | str, body: str, year: int | str, *,
     tables = read_tables(data_dir, fmt)
     prose = read_prose(data_dir, fmt, params.omit)
     years = tuple(layout.years(params.body, params.year))
-    report = Report(layout=layout, params=params, format=fmt, tables=tables, prose=prose, years=years)
+    report = Report(layout=layout, params=params, format=fmt, tables=tables, prose={}, years=years, prose_source=prose)
     if previous and params.year - 1 in years:
         try:
             report.previous = load_report(layout, params.body, params.year - 1, previous=False)
         except InputError as exc:
             report.loader_notes.append(f"上一年度（{params.year - 1}）的数据无法读取，跨年度检查未进行: {exc.message}")
+    report.prose = fill_prose(report)
     return report

@@ -14,27 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from nianbao.errors import InputError
-from nianbao.formats import Era, Indicator, indicator_refs, load_format, load_indicators
-from nianbao.inputs.report import Report, format_number, load_report
+from nianbao.formats import Era, Indicator, load_format, load_indicators
+from nianbao.inputs.report import Report, format_number, indicator_value, load_report
 from nianbao.paths import ProjectLayout, as_layout
 from nianbao.shares import round_half_up
 
 GAP = "—"
-
-
-def indicator_value(report: Report, indicator: Indicator) -> Decimal | None:
-    """The indicator in ``report``: the sum of its cells for the report's era; None when the era has no such
-    cells or a cell is not reported."""
-    cells = indicator.cells.get(report.format.era)
-    if not cells:
-        return None
-    total = Decimal(0)
-    for text in cells:
-        value = next((v for v in (report.cell(ref) for ref in indicator_refs(text)) if isinstance(v, Decimal)), None)
-        if value is None:
-            return None
-        total += value
-    return total
 
 
 @dataclass(frozen=True)
