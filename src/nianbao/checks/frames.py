@@ -189,7 +189,10 @@ def _text_records(report: Report, identity: Identity) -> list[dict]:
 
 def identity_records(report: Report, identity: Identity) -> list[dict]:
     """The rows of the identities frame for one identity: one per place it is checked at where both sides are
-    reported (one per term of ``lhs`` when the identity holds for ``each``)."""
+    reported (one per term of ``lhs`` when the identity holds for ``each``); none when the identity is declared for a
+    claim the report does not make."""
+    if identity.claim is not None and identity.claim not in report.params.claims:
+        return []
     if identity.along == "same_as":
         return _same_as_records(report, identity)
     if identity.along == "text":
