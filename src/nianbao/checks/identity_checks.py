@@ -40,6 +40,27 @@ def _present(report: Report, terms: Terms) -> bool:
     return terms.fallback is not None and _present(report, terms.fallback)
 
 
+def _tables(report: Report, terms: Terms | None) -> list[str]:
+    """The tables of this report one side of an identity reads (with its fallback and the terms it adds)."""
+    if terms is None or terms.previous:
+        return []
+    table = report.share_spec(terms.share_base).base_ref.table if terms.share_base is not None else terms.table
+    found = [table] if table is not None else []
+    for more in (terms.fallback, *terms.also):
+        found += _tables(report, more)
+    return found
+
+
+def unreadable_tables(report: Report, identity: Identity) -> list[str]:
+    """The tables whose rows an identity sums that have a label the declaration does not know: a sum over such a
+    table would leave the row out, so the identity is not evaluated (the unknown label is the finding). A
+    comparison row by row (``same_as``) compares the known rows only."""
+    if identity.along == "same_as":
+        return []
+    tables = dict.fromkeys(_tables(report, identity.lhs) + _tables(report, identity.rhs))
+    return [t for t in tables if report.unknown_labels(t)]
+
+
 def relation(op: str) -> str:
     """How a table of identities prints the relation ``op``: = or ≤."""
     return "=" if op == "==" else "≤"
@@ -97,6 +118,14 @@ class DeclaredIdentity(CheckType[Identity]):
         if identity.chapter is not None and not (report.shows(identity.chapter) and report.prose.get(identity.chapter)):
             return False
         return all(_present(report, side) for side in (identity.lhs, identity.rhs) if side is not None)
+
+    def blocked(self, outcome: Outcome) -> str | None:
+        report = outcome.report
+        tables = unreadable_tables(report, report.format.identity(outcome.meta["identity"]))
+        if not tables:
+            return None
+        titles = "、".join(f"“{report.format.tables[t].title}”" for t in tables)
+        return f"未评估：{titles}中有未声明的指标，无法求和"
 
     def details(self, outcome: Outcome) -> list[str]:
         return [

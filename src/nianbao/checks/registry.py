@@ -101,6 +101,10 @@ class CheckType(ABC, Generic[D]):
         applies; a type whose declaration can exclude a report says so."""
         return True
 
+    def blocked(self, outcome: Outcome) -> str | None:
+        """Why the check cannot come to a verdict on this report (it is then 未评估, with this reason), or None."""
+        return None
+
     @classmethod
     def registered(cls) -> list[Self]:
         """The registered check types of this kind (instances of this class), in registration order."""

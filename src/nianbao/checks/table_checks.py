@@ -197,6 +197,14 @@ class RequiredRows(TableCheck):
     def reads(self, declared: Table) -> tuple[str, ...]:
         return (ROW,)
 
+    def blocked(self, outcome: Outcome) -> str | None:
+        """Not while a label of the table is unknown: the row it was meant to be may be the one missing."""
+        unknown = outcome.report.unknown_labels(outcome.suite["table"])
+        if not unknown:
+            return None
+        labels = "、".join(f"“{r.label}”" for r in unknown)
+        return f"未评估：表中有未声明的指标 {labels}，无法判断必须包含的指标是否缺少"
+
     def details(self, outcome: Outcome) -> list[str]:
         source = _source(outcome)
         present = set(outcome.frame[ROW])  # GX reports no observed rows for this expectation, only some missing

@@ -110,8 +110,11 @@ class _Runner:
     def _check(self, suite: _Suite, seen: Outcome, *, success: bool) -> Check:
         """The result of one expectation, worded and counted by the type that built it."""
         check_type = REGISTRY.for_expectation(seen.expectation)
+        applicable = check_type.applies(seen)
+        if (reason := check_type.blocked(seen)) is not None:
+            return suite.check(seen.expectation, success=True, details=[reason], evaluated=0, applicable=applicable)
         details = [] if success else check_type.details(seen)
-        evaluated, applicable = check_type.evaluated(seen), check_type.applies(seen)
+        evaluated = check_type.evaluated(seen)
         return suite.check(seen.expectation, success=success, details=details, evaluated=evaluated, applicable=applicable)
 
 
