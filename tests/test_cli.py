@@ -99,6 +99,7 @@ class TestExpectationsCommand:
 
 class TestSummary:
     def test_each_report_and_the_counts_by_status(self, capsys, tmp_path):
+        """A report rendered in this run shows its checks counted by verdict (未评估 and 不适用 apart from 通过)."""
         from nianbao.cli import _summary
         from nianbao.errors import ExitCode
         from nianbao.run.status import RunResult, Status
@@ -106,6 +107,13 @@ class TestSummary:
         _summary(
             [
                 RunResult("a", 2020, Status.RENDERED, tmp_path / "a", unchanged=True),
+                RunResult(
+                    "d",
+                    2019,
+                    Status.RENDERED,
+                    tmp_path / "d",
+                    "d 2019: 3 项检查，1 项通过，0 项严重不通过，0 项警告，2 项未评估，0 项不适用",
+                ),
                 RunResult("b", 2021, Status.FAILED_VALIDATION, None, "未通过\n第二行", ExitCode.VALIDATION_FAILED),
                 RunResult("c", 2022, Status.ERROR, None, "出错了", ExitCode.EXECUTION_ERROR),
             ]
@@ -113,9 +121,11 @@ class TestSummary:
         assert capsys.readouterr().out == (
             "\n汇总:\n"
             f"  a 2020: 已生成（rendered），输入未变 → {tmp_path / 'a'}\n"
+            f"  d 2019: 已生成（rendered） → {tmp_path / 'd'}\n"
+            "      d 2019: 3 项检查，1 项通过，0 项严重不通过，0 项警告，2 项未评估，0 项不适用\n"
             "  b 2021: 未通过校验（failed validation）\n      未通过\n      第二行\n"
             "  c 2022: 出错（error）\n      出错了\n"
-            "共 3 个报告: 已生成 1，未通过校验 1，出错 1（其中 1 个输入未变，未重新运行）\n"
+            "共 4 个报告: 已生成 2，未通过校验 1，出错 1（其中 1 个输入未变，未重新运行）\n"
         )
 
 

@@ -136,6 +136,7 @@ def _summary(results: list[RunResult]) -> None:
         line = f"  {res.body} {res.year}: {res.status.label}（{res.status.value}）"
         if res.status is Status.RENDERED:
             line += f"{'，输入未变' if res.unchanged else ''} → {res.output}"
+            line += "" if res.unchanged or not res.message else f"\n      {res.message}"  # the checks, by verdict
         else:
             line += "\n      " + res.message.replace("\n", "\n      ")
         click.echo(line)

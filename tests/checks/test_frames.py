@@ -318,6 +318,26 @@ def declared(report, identity_id: str):
     return found
 
 
+class TestUnknownLabels:
+    """A table with a label the declaration does not know is not summed, nor are shares of it recomputed."""
+
+    def test_no_sum_and_no_share_over_a_table_with_an_unknown_label(self, dongyang_copy):
+        from helpers import edit_csv
+        from nianbao.checks.frames import shares_frame
+
+        edit_csv(dongyang_copy / "data/dongyang/2017/applications.csv", "信函申请,28", "信涵申请,28")
+        report = load_report(dongyang_copy, "dongyang", 2017)
+        assert [r.label for r in report.unknown_labels("applications")] == ["信涵申请"]
+        assert identity_records(report, declared(report, "application_channels_sum")) == []
+        assert identity_records(report, declared(report, "answers_sum")) == []  # its fallback is the total
+        assert identity_records(report, declared(report, "proactive_parts_within_total")) != []
+        assert set(shares_frame(report)["share"]) == {"categories"}  # not the channels nor the answers
+
+    def test_free_row_tables_have_no_unknown_labels(self, root):
+        report = load_report(root, "dongyang", 2017)
+        assert report.unknown_labels("proactive_categories") == [] and report.unknown_labels("applications") == []
+
+
 class TestIdentityRecords:
     """How the sides of an identity are gathered: empty cells left out, the previous year's cells named as such,
     a restriction to some columns or rows, a side with no reported cell not evaluated."""

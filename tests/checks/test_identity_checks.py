@@ -9,6 +9,7 @@ import pytest
 from nianbao.checks.identity_checks import COLUMNS, DeclaredIdentity, broken, relation, verdict
 from nianbao.checks.registry import Outcome
 from nianbao.formats import load_format
+from nianbao.inputs.report import load_report
 
 FMT = load_format("old-free-text")
 
@@ -69,3 +70,32 @@ class TestVerdict:
     def test_a_row_a_check_flagged_fails(self):
         assert verdict({"failed_checks": ["answers_sum"]}) == "不通过"
         assert verdict({"failed_checks": []}) == "通过"
+
+
+class TestDeclaredIdentityApplies:
+    """不适用 (does not apply by declaration) is told apart from 未评估 (applies, found nothing to evaluate)."""
+
+    @staticmethod
+    def _applies(report, identity_id: str) -> bool:
+        (expectation,) = DeclaredIdentity().expectations(report.format.identity(identity_id))
+        frame = pd.DataFrame(columns=list(COLUMNS))
+        return DeclaredIdentity().applies(Outcome(report=report, suite={}, expectation=expectation, frame=frame, result={}))
+
+    def test_an_identity_declared_for_a_claim_applies_only_to_the_reports_that_make_it(self, root):
+        assert self._applies(load_report(root, "pingtan", 2015), "categories_cover_base")  # claims it
+        assert not self._applies(load_report(root, "pingtan", 2011), "categories_cover_base")  # 主要类别 only
+        assert self._applies(load_report(root, "pingtan", 2011), "categories_within_base")
+
+    def test_not_over_a_table_the_report_has_no_data_file_for(self, root):
+        report = load_report(root, "pingtan", 2014)  # no answers.csv; applications.csv without its total
+        assert not self._applies(report, "answers_sum")
+        assert self._applies(report, "application_channels_sum")  # applies; not evaluated (no total)
+
+    def test_not_over_a_prose_chapter_the_report_omits(self, root):
+        report = load_report(root, "pingtan", 2022)
+        assert self._applies(report, "S4_text_applications_received")
+        report.params = report.params.model_copy(update={"omit": ("overview",)})
+        assert not self._applies(report, "S4_text_applications_received")
+
+    def test_a_side_from_last_year_does_not_decide(self, root):
+        assert self._applies(load_report(root, "pingtan", 2019), "S1_carried_over_matches_last_year")

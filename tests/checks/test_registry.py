@@ -169,12 +169,21 @@ class TestEvaluated:
         expectation = {"type": "expect_x", "kwargs": kwargs, "meta": {"check": "a"}}
         return Outcome(report=None, suite={}, expectation=expectation, frame=self.FRAME, result=result)
 
-    def test_the_rows_of_its_row_condition(self):
+    def test_the_rows_of_its_row_condition_when_gx_reports_no_count(self):
         kwargs = {"row_condition": registry.where("identity", "a")}
-        assert check_type("identity").evaluated(self._outcome(kwargs, {"element_count": 3})) == 2
+        assert check_type("identity").evaluated(self._outcome(kwargs, {})) == 2
 
     def test_the_element_count_gx_reports(self):
         assert check_type("no_duplicate_rows").evaluated(self._outcome({"column": "row"}, {"element_count": 7})) == 7
+
+    def test_empty_cells_gx_skipped_are_not_counted(self):
+        """GX counts the rows of the row condition and skips the empty cells among them: a check over rows whose
+        cells are all empty evaluated nothing."""
+        kwargs = {"column": "year_text", "row_condition": registry.where("identity", "a")}
+        result = {"element_count": 2, "missing_count": 2}
+        assert check_type("counts_are_non_negative_integers").evaluated(self._outcome(kwargs, result)) == 0
+        result = {"element_count": 2, "missing_count": 1}
+        assert check_type("counts_are_non_negative_integers").evaluated(self._outcome(kwargs, result)) == 1
 
     def test_every_row_when_gx_reports_no_count(self):
         assert check_type("required_rows").evaluated(self._outcome({"column": "row"}, {})) == 3

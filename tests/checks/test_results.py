@@ -31,11 +31,19 @@ class TestSeverity:
 
 class TestVerdict:
     @pytest.mark.parametrize(
-        "success, evaluated, verdict",
-        [(True, 3, "通过"), (False, 3, "不通过"), (True, 0, "不适用"), (False, 0, "不适用"), (True, None, "通过")],
+        "success, evaluated, applicable, verdict",
+        [
+            (True, 3, True, "通过"),
+            (False, 3, True, "不通过"),
+            (True, 0, True, "未评估"),  # applies, found nothing to evaluate
+            (False, 0, True, "不通过"),  # a failure is a failure, whatever it counted
+            (True, 0, False, "不适用"),  # does not apply to this report by declaration
+            (False, 0, False, "不通过"),
+            (True, None, True, "通过"),
+        ],
     )
-    def test_of(self, success, evaluated, verdict):
-        assert Verdict.of(success=success, evaluated=evaluated) == verdict
+    def test_of(self, success, evaluated, applicable, verdict):
+        assert Verdict.of(success=success, evaluated=evaluated, applicable=applicable) == verdict
 
 
 class TestCheck:
@@ -44,8 +52,10 @@ class TestCheck:
 
     def test_to_json_keeps_the_field_order_and_a_plain_severity(self):
         data = _check(details=["x"], evaluated=2).to_json()
-        assert list(data) == ["suite", "check", "severity", "success", "description", "table", "details", "evaluated"]
+        fields = ["suite", "check", "severity", "success", "description", "table", "details", "evaluated", "applicable"]
+        assert list(data) == [*fields, "verdict"]
         assert type(data["severity"]) is str and data["severity"] == "warning"
+        assert data["verdict"] == "通过" and _check(evaluated=0).to_json()["verdict"] == "未评估"
 
     def test_failed_critical(self):
         assert _check(severity="critical", success=False).failed_critical
@@ -56,8 +66,10 @@ class TestCheck:
         assert _check(severity="critical", details=["a", "b"]).message() == "[严重] d\n    - a\n    - b"
 
     def test_verdict(self):
-        assert _check(success=False, evaluated=0).verdict is Verdict.NOT_APPLICABLE
+        assert _check(success=False, evaluated=0).verdict is Verdict.FAILED
         assert _check(success=False, evaluated=1).verdict is Verdict.FAILED
+        assert _check(evaluated=0).verdict is Verdict.NOT_EVALUATED
+        assert _check(evaluated=0, applicable=False).verdict is Verdict.NOT_APPLICABLE
 
 
 class TestValidation:
@@ -66,6 +78,8 @@ class TestValidation:
             _check(check="a", severity="critical", success=False, details=["x"], evaluated=1),
             _check(check="b", severity="warning", success=False, evaluated=1),
             _check(check="c", severity="info", success=True, evaluated=0),
+            _check(check="d", severity="critical", success=True, evaluated=0, applicable=False),
+            _check(check="e", severity="critical", success=True, evaluated=4),
         ]
         return Validation(report="r", era="2019", checks=checks, identities=[], shares=[], notes=["n"])
 
@@ -74,7 +88,15 @@ class TestValidation:
         assert [c.check for c in result.critical_failures] == ["a"]
         assert [c.check for c in result.warnings] == ["b"]
         assert not result.success
-        assert result.summary() == "r: 3 项检查，1 项通过，1 项严重不通过，1 项警告"
+        assert result.summary() == "r: 5 项检查，1 项通过，1 项严重不通过，1 项警告，1 项未评估，1 项不适用"
+        assert result.to_json()["counts"] == {
+            "checks": 5,
+            "passed": 1,
+            "critical_failures": 1,
+            "warnings": 1,
+            "not_evaluated": 1,
+            "not_applicable": 1,
+        }
 
     def test_written_with_plain_severities_and_read_back(self, tmp_path):
         result = self._validation()

@@ -136,8 +136,18 @@ class TestRequiredRows:
     def test_words_name_each_missing_row(self, pingtan2019):
         (expectation,) = RequiredRows().expectations(TRIAL.tables["licensing"])
         frame = _frame(pingtan2019, "licensing", {"label": "其他对外管理服务事项", "row": "other_services", "line": 2})
-        outcome = _outcome(pingtan2019, "licensing", expectation, frame, observed_value=["other_services"])
+        outcome = _outcome(pingtan2019, "licensing", expectation, frame, observed_value=None, missing_count=1)
         assert RequiredRows().details(outcome) == ["data/pingtan/2019/licensing.csv: 缺少指标“行政许可”"]
+
+
+class TestColumnChecksApply:
+    def test_not_to_an_optional_column_the_data_file_does_not_have(self, dongyang):
+        """东阳 2017 gives no 历年累计: the checks of that column do not apply (不适用), those of 本年 do."""
+        check = CountsAreNonNegativeIntegers()
+        for column, applies in (("year", True), ("cumulative", False)):
+            (expectation,) = check.expectations(_column(OLD, "proactive", column))
+            outcome = _outcome(dongyang, "proactive", expectation, _frame(dongyang, "proactive"))
+            assert check.applies(outcome) is applies
 
 
 class TestOneLayoutVariant:

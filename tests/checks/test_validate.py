@@ -101,6 +101,23 @@ class TestValidateMutations:
         (failure,) = _failed(result, "labels_declared")
         assert "信涵申请" in failure.details[0] and "是否想写“信函申请”" in failure.details[0]
 
+    @pytest.mark.parametrize(
+        "old, new",
+        [("信函申请,28", "信涵申请,28"), ("收到政府信息公开申请,91", "收到政府信息公开申清,91")],  # a part; the total
+    )
+    def test_an_unknown_label_is_the_one_finding(self, project, old, new):
+        """The mistyped row is not also reported missing, nor left out of a sum that then fails, nor its shares
+        recomputed without it: those checks are 未评估 and say why."""
+        edit_csv(project / DATA / "applications.csv", old, new)
+        result = _run(project)
+        assert [c.check for c in result.checks if not c.success] == ["labels_declared", "published_share_precision"]
+        assert [d.split(":")[0] for d in _failed(result, "published_share_precision")[0].details] == [
+            "proactive_categories.csv 第5行 财政信息类信息"  # as in the published report
+        ]
+        for check in ("required_rows", "application_channels_sum", "answers_sum"):
+            (found,) = [c for c in result.checks if c.check == check and c.table in (None, "applications")]
+            assert found.verdict == "未评估" and found.details and found.details[0].startswith("未评估：")
+
     def test_duplicate_row_through_an_alias(self, project):
         path = project / DATA / "applications.csv"
         path.write_text(path.read_text(encoding="utf-8") + "网上申请数,21,\n", encoding="utf-8")

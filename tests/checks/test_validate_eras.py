@@ -166,6 +166,34 @@ class TestOldStatisticsChecks:
         assert any("上年历年累计 78967 + 本年 2949 = 81916" in d for d in check.details)
 
 
+class TestCategoryCoverage:
+    """Old format: categories that a report says cover every disclosure (claims: [categories_cover_total]) must not
+    add up to less than the base either; the other reports list their main categories only."""
+
+    def test_a_list_with_a_catch_all_that_adds_up_passes(self, root):
+        (check,) = _checks(validate(load_report(root, "pingtan", 2015)), "categories_cover_base")
+        assert check.verdict == "通过" and check.evaluated == 1
+
+    def test_a_sum_below_the_total_is_a_warning_when_the_report_claims_coverage(self, project):
+        edit_csv(project / "data/pingtan/2015/proactive_categories.csv", "其他应主动公开的信息,1831", "其他应主动公开的信息,1800")
+        result = validate(load_report(project, "pingtan", 2015))
+        (check,) = _failed(result, "categories_cover_base")
+        assert check.severity == "warning" and result.success
+        (detail,) = check.details
+        assert detail.startswith("本年列: 主动公开政府信息数 2949 > 机构职能类信息 117 + ")
+        files = (
+            "data/pingtan/2015/proactive.csv 第2行",
+            "data/pingtan/2015/proactive_categories.csv 第2、3、4、5、6、7、8、9、10、11、12行",
+        )
+        assert detail.endswith(f"其他应主动公开的信息 1800 = 2918（{'；'.join(files)}）")
+        assert _checks(result, "categories_within_base")[0].success  # one finding, not two
+
+    def test_main_categories_only_do_not_apply(self, root):
+        result = validate(load_report(root, "pingtan", 2011))  # 主要类别: 421 of 425
+        (check,) = _checks(result, "categories_cover_base")
+        assert check.verdict == "不适用" and check.success
+
+
 class TestTextStatements:
     """S4: numbers the running text states, against the cells they state (warnings)."""
 

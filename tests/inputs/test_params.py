@@ -85,6 +85,16 @@ class TestLoadParams:
         with pytest.raises(ParamsError, match="'proactive'"):
             load_params(project, "dongyang", 2017)
 
+    def test_a_claim_the_format_does_not_declare_is_refused(self, project):
+        _replace(project, "scope: 全市", "scope: 全市\nclaims: [categories_cover_totl]")
+        with pytest.raises(ParamsError, match="'categories_cover_total'") as err:
+            load_params(project, "dongyang", 2017)
+        assert err.value.line == 8
+
+    def test_a_declared_claim_is_accepted(self, project):
+        _replace(project, "scope: 全市", "scope: 全市\nclaims: [categories_cover_total]")
+        assert load_params(project, "dongyang", 2017).claims == ("categories_cover_total",)
+
     def test_unknown_body_lists_known_bodies(self, root):
         with pytest.raises(ReportNotFound) as err:
             load_params(root, "dongyan", 2017)

@@ -519,3 +519,17 @@ class TestMixedEncodings:
                 path = tmp_path / table.file
                 path.write_bytes(source.read_text(encoding="utf-8").encode("gb18030"))
                 assert read_table(path, table, fmt).encoding == "GB18030/GBK", path
+
+
+class TestEarlierWordingInA2021Report:
+    """A 2019 row label in a 2021 table (FORMATS.md §3, “Differences, 2019 试行 → 2021”) is an alias of the 2021 row:
+    read, and reported as the published wording, not refused as an unknown label."""
+
+    def test_2019_normative_documents_in_a_2021_table(self, tmp_path):
+        fmt = load_format("2021-standard")
+        text = "指标,本年制发件数,本年废止件数,现行有效件数\n规章,0,0,0\n规范性文件,69,3,665\n"
+        table = read_table(_write(tmp_path, text, name="regulations.csv"), fmt.table("regulations"), fmt)
+        row = table.find("normative")
+        assert row is not None and row.label == "规范性文件" and row.alias_used
+        assert row.value("in_force") == Decimal(665)
+        assert any("“规范性文件”按已知别名对应到“行政规范性文件”" in note for note in table.notes)

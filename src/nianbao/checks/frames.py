@@ -189,7 +189,12 @@ def _text_records(report: Report, identity: Identity) -> list[dict]:
 
 def identity_records(report: Report, identity: Identity) -> list[dict]:
     """The rows of the identities frame for one identity: one per place it is checked at where both sides are
-    reported (one per term of ``lhs`` when the identity holds for ``each``)."""
+    reported (one per term of ``lhs`` when the identity holds for ``each``); none when the identity is declared for a
+    claim the report does not make, or that sums a table with an unknown label (``unreadable_tables``)."""
+    if identity.claim is not None and identity.claim not in report.params.claims:
+        return []
+    if ic.unreadable_tables(report, identity):
+        return []
     if identity.along == "same_as":
         return _same_as_records(report, identity)
     if identity.along == "text":
@@ -213,14 +218,22 @@ def identities_frame(report: Report) -> pd.DataFrame:
 
 
 def shares_frame(report: Report) -> pd.DataFrame:
-    """One row per published share: as printed, recomputed at the printed and at the declared precision."""
+    """One row per published share: as printed, recomputed at the printed and at the declared precision. None of a
+    share whose parts or base are in a table with an unknown label (the label is the finding, not the share)."""
     records = [
         _share_record(report, share_id, item)
         for share_id in report.format.shares
+        if not any(report.unknown_labels(t) for t in _share_tables(report, share_id))
         for item in report.share_items(share_id)
         if item.published_share is not None
     ]
     return pd.DataFrame.from_records(records, columns=sc.COLUMNS)
+
+
+def _share_tables(report: Report, share_id: str) -> tuple[str, str]:
+    """The table of a share's parts and the table of its base."""
+    spec = report.share_spec(share_id)
+    return spec.table, spec.base_ref.table
 
 
 def _percent(part: Decimal | None, base: Decimal | None, precision: int) -> Decimal | None:

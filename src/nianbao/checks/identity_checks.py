@@ -8,11 +8,14 @@ expressions (``lhs_expr``, ``rhs_expr``), the relation (``op``) and the files an
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from nianbao.checks.registry import FAILED_CHECKS, CheckType, Outcome, register, where
 from nianbao.checks.results import Severity, Verdict
-from nianbao.formats import Identity
+from nianbao.formats import Identity, Terms
+
+if TYPE_CHECKING:
+    from nianbao.inputs.report import Report
 
 FRAME: Final = "identities"
 IDENTITY: Final = "identity"
@@ -25,6 +28,37 @@ OP: Final = "op"
 WHERE: Final = "where"
 COLUMNS: Final = (IDENTITY, PLACE, LHS, RHS, LHS_EXPR, RHS_EXPR, OP, WHERE)
 """Every column of the identities frame, in order."""
+
+
+def _present(report: Report, terms: Terms) -> bool:
+    """Whether the report has the table one side of an identity reads (or the table of its fallback)."""
+    if terms.previous:
+        return True
+    table = report.share_spec(terms.share_base).base_ref.table if terms.share_base is not None else terms.table
+    if table is None or table in report.tables:
+        return True
+    return terms.fallback is not None and _present(report, terms.fallback)
+
+
+def _tables(report: Report, terms: Terms | None) -> list[str]:
+    """The tables of this report one side of an identity reads (with its fallback and the terms it adds)."""
+    if terms is None or terms.previous:
+        return []
+    table = report.share_spec(terms.share_base).base_ref.table if terms.share_base is not None else terms.table
+    found = [table] if table is not None else []
+    for more in (terms.fallback, *terms.also):
+        found += _tables(report, more)
+    return found
+
+
+def unreadable_tables(report: Report, identity: Identity) -> list[str]:
+    """The tables whose rows an identity sums that have a label the declaration does not know: a sum over such a
+    table would leave the row out, so the identity is not evaluated (the unknown label is the finding). A
+    comparison row by row (``same_as``) compares the known rows only."""
+    if identity.along == "same_as":
+        return []
+    tables = dict.fromkeys(_tables(report, identity.lhs) + _tables(report, identity.rhs))
+    return [t for t in tables if report.unknown_labels(t)]
 
 
 def relation(op: str) -> str:
@@ -71,6 +105,27 @@ class DeclaredIdentity(CheckType[Identity]):
 
     def reads(self, declared: Identity) -> tuple[str, ...]:
         return COLUMNS
+
+    def applies(self, outcome: Outcome) -> bool:
+        """Not for a report that does not make the ``claim`` the identity is declared for, that does not have the
+        prose chapter it reads, or that has no data file for the table of one of its sides (nor of its fallback).
+        A side taken from last year's report does not decide: without last year the identity applies but is not
+        evaluated."""
+        report = outcome.report
+        identity = report.format.identity(outcome.meta["identity"])
+        if identity.claim is not None and identity.claim not in report.params.claims:
+            return False
+        if identity.chapter is not None and not (report.shows(identity.chapter) and report.prose.get(identity.chapter)):
+            return False
+        return all(_present(report, side) for side in (identity.lhs, identity.rhs) if side is not None)
+
+    def blocked(self, outcome: Outcome) -> str | None:
+        report = outcome.report
+        tables = unreadable_tables(report, report.format.identity(outcome.meta["identity"]))
+        if not tables:
+            return None
+        titles = "、".join(f"“{report.format.tables[t].title}”" for t in tables)
+        return f"未评估：{titles}中有未声明的指标，无法求和"
 
     def details(self, outcome: Outcome) -> list[str]:
         return [

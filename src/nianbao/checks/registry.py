@@ -85,11 +85,25 @@ class CheckType(ABC, Generic[D]):
         """Sentences naming the rows, the expected and the observed values of a failed expectation."""
 
     def evaluated(self, outcome: Outcome) -> int:
-        """How many rows of the frame the expectation looked at (0: not applicable to this report)."""
+        """How many rows of the frame the expectation looked at (0: it found nothing to evaluate): the rows GX
+        counted (those of the row condition) less the empty cells it skipped; without a count from GX, the rows of
+        the row condition, else every row."""
+        result = outcome.result
+        if "element_count" in result:
+            return int(result["element_count"]) - int(result.get("missing_count") or 0)
         condition = outcome.kwargs.get("row_condition")
         if condition:
             return int((outcome.frame[condition["column"]["name"]] == condition["parameter"]).sum())
-        return int(outcome.result.get("element_count", len(outcome.frame)))
+        return len(outcome.frame)
+
+    def applies(self, outcome: Outcome) -> bool:
+        """Whether the check applies to this report by its declaration (False: 不适用). A check whose frame exists
+        applies; a type whose declaration can exclude a report says so."""
+        return True
+
+    def blocked(self, outcome: Outcome) -> str | None:
+        """Why the check cannot come to a verdict on this report (it is then 未评估, with this reason), or None."""
+        return None
 
     @classmethod
     def registered(cls) -> list[Self]:

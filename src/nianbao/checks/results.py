@@ -21,18 +21,26 @@ class Severity(Labelled):
 
 
 class Verdict(StrEnum):
-    """What a check, or a row it checked, came to, in the words of the report."""
+    """What a check, or a row it checked, came to, in the words of the report.
+
+    不通过 whenever the check failed; otherwise 不适用 when the check does not apply to this report by its
+    declaration (the report has no such table, does not make the statement the check is declared for); 未评估 when
+    it applies but found nothing to evaluate (no reported cell, no sentence, a table whose labels are not all
+    known); 通过 when it evaluated something and that held."""
 
     PASSED = "通过"
     FAILED = "不通过"
+    NOT_EVALUATED = "未评估"
     NOT_APPLICABLE = "不适用"
 
     @classmethod
-    def of(cls, *, success: bool, evaluated: int | None) -> Verdict:
-        """不适用 when the check looked at no row of this report, else 通过 or 不通过."""
-        if evaluated == 0:
+    def of(cls, *, success: bool, evaluated: int | None, applicable: bool = True) -> Verdict:
+        """The verdict of a check from its success, the rows it evaluated and whether it applies (see the class)."""
+        if not success:
+            return cls.FAILED
+        if not applicable:
             return cls.NOT_APPLICABLE
-        return cls.PASSED if success else cls.FAILED
+        return cls.NOT_EVALUATED if evaluated == 0 else cls.PASSED
 
 
 @dataclass
@@ -46,7 +54,8 @@ class Check:
     description: str
     table: str | None = None
     details: list[str] = field(default_factory=list)
-    evaluated: int | None = None  # rows the check looked at (0: not applicable to this report)
+    evaluated: int | None = None  # rows the check looked at (0: nothing to evaluate)
+    applicable: bool = True  # False: the check does not apply to this report by its declaration
 
     def __post_init__(self) -> None:
         self.severity = Severity(self.severity)
@@ -57,11 +66,12 @@ class Check:
 
     @property
     def verdict(self) -> Verdict:
-        return Verdict.of(success=self.success, evaluated=self.evaluated)
+        return Verdict.of(success=self.success, evaluated=self.evaluated, applicable=self.applicable)
 
     def to_json(self) -> dict:
-        """The check as ``validation.json`` holds it: its fields in order, the severity as a plain string."""
-        return {**asdict(self), "severity": self.severity.value}
+        """The check as ``validation.json`` holds it: its fields in order, the severity as a plain string, and its
+        verdict."""
+        return {**asdict(self), "severity": self.severity.value, "verdict": self.verdict.value}
 
     def message(self) -> str:
         """The check as the command line prints it: ``[severity] description`` and one line per detail."""
@@ -92,11 +102,27 @@ class Validation:
     def success(self) -> bool:
         return not self.critical_failures
 
+    def count(self, verdict: Verdict) -> int:
+        """How many checks came to ``verdict``."""
+        return sum(c.verdict is verdict for c in self.checks)
+
+    def counts(self) -> dict[str, int]:
+        """The checks, and how many passed, failed (critical, or as a warning), were not evaluated and do not apply:
+        every check is counted once."""
+        return {
+            "checks": len(self.checks),
+            "passed": self.count(Verdict.PASSED),
+            "critical_failures": len(self.critical_failures),
+            "warnings": len(self.warnings),
+            "not_evaluated": self.count(Verdict.NOT_EVALUATED),
+            "not_applicable": self.count(Verdict.NOT_APPLICABLE),
+        }
+
     def summary(self) -> str:
-        passed = sum(c.success for c in self.checks)
+        n = self.counts()
         return (
-            f"{self.report}: {len(self.checks)} 项检查，{passed} 项通过，"
-            f"{len(self.critical_failures)} 项严重不通过，{len(self.warnings)} 项警告"
+            f"{self.report}: {n['checks']} 项检查，{n['passed']} 项通过，{n['critical_failures']} 项严重不通过，"
+            f"{n['warnings']} 项警告，{n['not_evaluated']} 项未评估，{n['not_applicable']} 项不适用"
         )
 
     def to_json(self) -> dict:
@@ -104,12 +130,7 @@ class Validation:
             "report": self.report,
             "era": self.era,
             "success": self.success,
-            "counts": {
-                "checks": len(self.checks),
-                "passed": sum(c.success for c in self.checks),
-                "critical_failures": len(self.critical_failures),
-                "warnings": len(self.warnings),
-            },
+            "counts": self.counts(),
             "checks": [c.to_json() for c in self.checks],
             "identities": self.identities,
             "shares": self.shares,
@@ -125,7 +146,7 @@ class Validation:
         return cls(
             report=data["report"],
             era=data["era"],
-            checks=[Check(**c) for c in data["checks"]],
+            checks=[Check(**{k: v for k, v in c.items() if k != "verdict"}) for c in data["checks"]],
             identities=data["identities"],
             shares=data["shares"],
             notes=data["notes"],

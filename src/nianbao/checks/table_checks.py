@@ -107,6 +107,10 @@ class ColumnCheck(CheckType[TableColumn]):
     frame = FRAME
     severity: ClassVar[Severity] = Severity.CRITICAL
 
+    def applies(self, outcome: Outcome) -> bool:
+        """Not for an optional column the report's data file does not have (e.g. no 历年累计)."""
+        return outcome.meta["column"] in outcome.report.tables[outcome.suite["table"]].columns
+
     def _column(self, outcome: Outcome) -> tuple[str, str]:
         """The id and the label of the column a failed expectation checked."""
         column = outcome.meta["column"]
@@ -193,10 +197,18 @@ class RequiredRows(TableCheck):
     def reads(self, declared: Table) -> tuple[str, ...]:
         return (ROW,)
 
+    def blocked(self, outcome: Outcome) -> str | None:
+        """Not while a label of the table is unknown: the row it was meant to be may be the one missing."""
+        unknown = outcome.report.unknown_labels(outcome.suite["table"])
+        if not unknown:
+            return None
+        labels = "、".join(f"“{r.label}”" for r in unknown)
+        return f"未评估：表中有未声明的指标 {labels}，无法判断必须包含的指标是否缺少"
+
     def details(self, outcome: Outcome) -> list[str]:
         source = _source(outcome)
-        observed = set(outcome.result.get("observed_value") or [])
-        missing = [r for r in outcome.kwargs["value_set"] if r not in observed]
+        present = set(outcome.frame[ROW])  # GX reports no observed rows for this expectation, only some missing
+        missing = [r for r in outcome.kwargs["value_set"] if r not in present]
         return [f"{source.file}: 缺少指标“{source.table.row(r).label}”" for r in missing]
 
 

@@ -58,7 +58,7 @@ class _Suite:
     def expectations(self) -> list[dict]:
         return self.json["expectations"]
 
-    def check(self, expectation: dict, *, success: bool, details: list[str], evaluated: int) -> Check:
+    def check(self, expectation: dict, *, success: bool, details: list[str], evaluated: int, applicable: bool = True) -> Check:
         """The result of one of its expectations."""
         meta = expectation["meta"]
         return Check(
@@ -70,12 +70,13 @@ class _Suite:
             table=self.meta.get("table"),
             details=details,
             evaluated=evaluated,
+            applicable=applicable,
         )
 
 
 def _not_applicable(suite: _Suite) -> list[Check]:
-    """The checks of a table the report has no data file for: passed, having looked at no row."""
-    return [suite.check(e, success=True, details=[], evaluated=0) for e in suite.expectations]
+    """The checks of a table the report has no data file for: they do not apply to this report."""
+    return [suite.check(e, success=True, details=[], evaluated=0, applicable=False) for e in suite.expectations]
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,12 @@ class _Runner:
     def _check(self, suite: _Suite, seen: Outcome, *, success: bool) -> Check:
         """The result of one expectation, worded and counted by the type that built it."""
         check_type = REGISTRY.for_expectation(seen.expectation)
+        applicable = check_type.applies(seen)
+        if (reason := check_type.blocked(seen)) is not None:
+            return suite.check(seen.expectation, success=True, details=[reason], evaluated=0, applicable=applicable)
         details = [] if success else check_type.details(seen)
-        return suite.check(seen.expectation, success=success, details=details, evaluated=check_type.evaluated(seen))
+        evaluated = check_type.evaluated(seen)
+        return suite.check(seen.expectation, success=success, details=details, evaluated=evaluated, applicable=applicable)
 
 
 def validate(report: Report) -> Validation:

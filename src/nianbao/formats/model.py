@@ -192,7 +192,9 @@ class Identity(_Model):
     for every row (``along: row``, optionally only ``rows``), with ``along: same_as`` for every row of
     ``lhs.table`` that declares the same indicator elsewhere (``Row.same_as``), or, with ``along: text``, for
     every statement of the prose ``chapter`` that ``pattern`` finds (its group ``n`` is the stated number, the
-    right-hand side; ``lhs`` names the cell it states)."""
+    right-hand side; ``lhs`` names the cell it states). An identity with a ``claim`` holds only for the reports
+    whose params make that claim (``claims:``, what the published report states about its own figures); for the
+    others it does not apply."""
 
     id: str
     description: str
@@ -206,6 +208,7 @@ class Identity(_Model):
     rows: tuple[str, ...] = ()
     chapter: str | None = None
     pattern: str | None = None
+    claim: str | None = None
 
     @model_validator(mode="after")
     def _text_statement(self) -> Identity:
@@ -403,6 +406,17 @@ class Format(_Model):
             if chapter.id == chapter_id:
                 return chapter
         raise KeyError(chapter_id)
+
+    @property
+    def claims(self) -> tuple[str, ...]:
+        """The claims a report of this format can make in its params (those its identities are declared for)."""
+        return tuple(dict.fromkeys(i.claim for i in self.identities if i.claim is not None))
+
+    def identity(self, identity_id: str) -> Identity:
+        for identity in self.identities:
+            if identity.id == identity_id:
+                return identity
+        raise KeyError(identity_id)
 
     @property
     def path(self) -> Path:

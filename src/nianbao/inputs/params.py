@@ -49,6 +49,9 @@ class Params(_Strict):
     headings: dict[str, str] = Field(default_factory=dict)
     omit: tuple[str, ...] = Field(default=(), description="chapters the published report does not have")
     shares: dict[str, ShareOverride] = Field(default_factory=dict)
+    claims: tuple[str, ...] = Field(
+        default=(), description="what the published report states about its figures that a declared check is for"
+    )
     font: str = "Noto Sans CJK SC"
     execution_timeout: int = Field(default=600, ge=1, le=7200, description="seconds per notebook cell")
     render_timeout: int = Field(default=600, ge=1, le=7200, description="seconds to render the HTML, and the PDF")
@@ -263,6 +266,16 @@ def _check_against_format(params: Params, path: Path, lines) -> None:
                 path=path,
                 line=lines.get(("omit",)),
                 expected=" / ".join(c for c in chapter_ids if c != VALIDATION_CHAPTER),
+                hint=f"是否想写 {guess!r}？" if guess else None,
+            )
+    for claim in params.claims:
+        if claim not in fmt.claims:
+            guess = did_you_mean(claim, fmt.claims)
+            raise ParamsError(
+                f"claims 中的 {claim!r} 不是格式 {params.era} 声明的说法",
+                path=path,
+                line=lines.get(("claims",)),
+                expected=" / ".join(fmt.claims) or "（此格式没有可声明的说法）",
                 hint=f"是否想写 {guess!r}？" if guess else None,
             )
     for chapter_id in params.headings:

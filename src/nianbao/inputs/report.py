@@ -90,6 +90,14 @@ class Report:
         data = self.tables.get(table)
         return None if data is None else data.find(row_id)
 
+    def unknown_labels(self, table: str) -> list[DataRow]:
+        """The rows of ``table`` whose label is neither a declared row nor an alias (none for free-row tables): while
+        there is one, the table cannot be read row by row."""
+        data = self.tables.get(table)
+        if data is None or data.table.free_rows:
+            return []
+        return [r for r in data.rows if r.row is None]
+
     def main_column(self, table: str) -> str:
         return self.format.tables[table].columns[0].id
 

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
-from nianbao.checks.results import Verdict
 from nianbao.paths import VALIDATION_FILE
 
 SEP = " | "
@@ -161,11 +160,12 @@ def html_facts(html: str) -> list[str]:
 
 
 def validation_facts(validation: dict) -> list[str]:
-    """The counts, then every check with its severity, its verdict (不适用 when it evaluated nothing) and its details."""
+    """The counts, then every check with its severity, its verdict (通过, 不通过, 未评估 or 不适用, as validation.json
+    records it) and its details."""
     counts = validation["counts"]
     facts = [SEP.join(("校验汇总", *(f"{k}={v}" for k, v in counts.items())))]
     for check in validation["checks"]:
-        verdict = Verdict.of(success=check["success"], evaluated=check.get("evaluated")).value
+        verdict = check["verdict"]
         facts.append(SEP.join(("校验", check["severity"], verdict, f"{check['suite']}/{check['check']}", check["description"])))
         facts.extend(SEP.join(("  明细", d)) for d in check["details"])
     return facts

@@ -75,10 +75,14 @@ def _checks_table(rows: list[dict]) -> str:
 
 
 def _findings(result: Validation) -> list[str]:
-    """The failed checks with their details, or that every check passed."""
+    """The failed checks with their details, or that none failed (and, then, how many were not evaluated or do not
+    apply: “全部通过” only when every check evaluated something and held)."""
     failed = [c for c in result.checks if not c.success]
     if not failed:
-        return ["<p>全部检查通过。</p>"]
+        n = result.counts()
+        if n["passed"] == n["checks"]:
+            return ["<p>全部检查通过。</p>"]
+        return [f"<p>没有不通过的检查；{n['passed']} 项通过，{n['not_evaluated']} 项未评估，{n['not_applicable']} 项不适用。</p>"]
     parts = ['<h3>未通过的检查</h3><ul class="findings">']
     for check in failed:
         details = "".join(f"<li>{html.escape(d)}</li>" for d in check.details)
