@@ -13,8 +13,8 @@ report: setup            ## set up, then produce outputs/$(BODY)/$(YEAR)/
 all: setup               ## set up, then produce every report
 	$(BIN)/nianbao run --all
 
-test: setup              ## set up, then run the whole test suite
-	$(BIN)/python -m pytest
+test: setup              ## set up, then run the whole test suite (one worker per core; see tests/conftest.py)
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 test-fast: setup         ## the tests that run no notebook, no Great Expectations and no subprocess (under a minute)
 	$(BIN)/python -m pytest -m "not e2e and not slow" -q
