@@ -223,7 +223,7 @@ def dongyang_frames(root):
 class TestFrames:
     """The frames the expectation suites run on: one per table, the identities and the published shares."""
 
-    def test_one_frame_per_table_and_the_two_others(self, dongyang_frames):
+    def test_one_frame_per_table_and_the_three_others(self, dongyang_frames):
         tables = {
             "proactive",
             "proactive_channels",
@@ -234,7 +234,7 @@ class TestFrames:
             "fees",
             "appeals",
         }
-        assert set(dongyang_frames) == {f"table:{t}" for t in tables} | {"identities", "published_shares"}
+        assert set(dongyang_frames) == {f"table:{t}" for t in tables} | {"identities", "published_shares", "prose_numbers"}
 
     def test_table_frame_holds_each_row_with_its_line_kind_number_and_text(self, dongyang_frames):
         frame = dongyang_frames["table:applications"]

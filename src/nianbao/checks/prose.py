@@ -242,6 +242,8 @@ def _bind_share(item: _Bound, numerator: _Bound | None, tables: _Tables, era: st
         base_family = match_family(tables.vocabulary, quantity.base_text)
         if base_family is not None and (readings := tables.vocabulary.readings(base_family, era)):
             base_cells = readings[0][1]
+    elif numerator.family.share is not None and numerator.family.share in tables.report.format.shares:
+        base_cells = (str(tables.report.share_spec(numerator.family.share).base_ref),)
     else:
         base_cells = numerator.family.share_base.get(era, ())
     base = tables.total(base_cells) if base_cells else Cells(None, "")

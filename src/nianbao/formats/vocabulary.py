@@ -43,6 +43,7 @@ class Family(_Model):
     phrases: tuple[str, ...] = Field(min_length=1)
     units: tuple[str, ...] = Field(min_length=1)
     readings: dict[str, tuple[Reading, ...]] = Field(default_factory=dict)
+    share: str | None = None  # a share of the format whose base a 占X% of this family is taken over
     share_base: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     parts: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
