@@ -84,6 +84,11 @@ class TestCorpus:
         assert finding.verdict == "一致" and finding.reading == "本年新收与上年结转"
         assert "按“本年新收与上年结转”口径成立" in finding.reason
 
+    def test_shanghai_2019_rules_published_through_the_gazette_bind(self, reports):
+        findings = {f.stated: f for f in prose_numbers(reports("shanghai-office", 2019)).findings}
+        assert (findings["13件"].verdict, findings["13件"].reading) == ("一致", "规章本年新公开数量")
+        assert findings["112件"].verdict == "无法对应" and findings["45件"].verdict == "无法对应"  # 等; 部门规范性文件
+
     def test_no_other_disagreement_in_these_reports(self, reports):
         assert [f.stated for f in prose_numbers(reports("pingtan", 2022)).findings if f.verdict == INCONSISTENT] == []
         assert [f.stated for f in prose_numbers(reports("pingtan", 2018)).findings if f.verdict == INCONSISTENT] == []
