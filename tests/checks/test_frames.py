@@ -13,6 +13,7 @@ import pytest
 
 from helpers import copy_project, read_csv
 from nianbao.checks.frames import identity_records
+from nianbao.formats import Identity
 from nianbao.inputs.report import load_report
 
 NEW = "一、本年新收政府信息公开申请数量"
@@ -192,7 +193,7 @@ class TestStatementsAgainstCells:
 
     def test_stated_applications_against_the_new_ones(self, root):
         report = load_report(root, "hongze", 2024, previous=False)
-        (declared,) = [i for i in report.format.identities if i.id == "S4_text_applications_received"]
+        declared = TEXT_IDENTITY
         (record,) = identity_records(report, declared)
         assert (record["lhs"], record["rhs"]) == (95.0, 17.0)
         assert record["rhs_expr"] == "正文“受理政府信息公开申请17件” 17"
@@ -202,13 +203,13 @@ class TestStatementsAgainstCells:
     def test_no_statement_no_record(self, root):
         report = load_report(root, "pingtan", 2021, previous=False)
         report.prose["overview"] = "本年度工作情况良好。"
-        (declared,) = [i for i in report.format.identities if i.id == "S4_text_applications_received"]
+        declared = TEXT_IDENTITY
         assert identity_records(report, declared) == []
 
     def test_every_statement_of_the_chapter_is_a_record(self, root):
         report = load_report(root, "pingtan", 2021, previous=False)
         report.prose["overview"] = "共受理政府信息公开申请70件。另，收到政府信息公开申请71件。"
-        (declared,) = [i for i in report.format.identities if i.id == "S4_text_applications_received"]
+        declared = TEXT_IDENTITY
         assert [r["rhs"] for r in identity_records(report, declared)] == [70.0, 71.0]
 
 
@@ -222,7 +223,7 @@ def dongyang_frames(root):
 class TestFrames:
     """The frames the expectation suites run on: one per table, the identities and the published shares."""
 
-    def test_one_frame_per_table_and_the_two_others(self, dongyang_frames):
+    def test_one_frame_per_table_and_the_three_others(self, dongyang_frames):
         tables = {
             "proactive",
             "proactive_channels",
@@ -233,7 +234,7 @@ class TestFrames:
             "fees",
             "appeals",
         }
-        assert set(dongyang_frames) == {f"table:{t}" for t in tables} | {"identities", "published_shares"}
+        assert set(dongyang_frames) == {f"table:{t}" for t in tables} | {"identities", "published_shares", "prose_numbers"}
 
     def test_table_frame_holds_each_row_with_its_line_kind_number_and_text(self, dongyang_frames):
         frame = dongyang_frames["table:applications"]
@@ -311,6 +312,20 @@ class TestFrames:
             "46.15",
         )
         assert frame.groupby("share").size().to_dict() == {"categories": 9, "application_channels": 3, "answers": 6}
+
+
+TEXT_IDENTITY = Identity.model_validate(
+    {
+        "id": "text_applications_received",
+        "description": "一、总体情况所述受理（收到）的申请数应等于表三“一、本年新收政府信息公开申请数量”的总计",
+        "severity": "warning",
+        "along": "text",
+        "chapter": "overview",
+        "pattern": "(?:受理|收到)[^。；，、]{0,12}?政府信息公开申请(?P<n>[0-9]+)件",
+        "lhs": {"table": "requests", "rows": ["new"], "columns": ["total"]},
+    }
+)
+"""An identity ``along: text`` (no era declares one: the prose's numbers are checked by ``prose_checks``)."""
 
 
 def declared(report, identity_id: str):
@@ -411,14 +426,14 @@ class TestStatementRecords:
     def test_the_stated_number_against_the_declared_column(self, root):
         report = load_report(root, "pingtan", 2021, previous=False)
         report.prose["overview"] = "全年受理政府信息公开申请70件。"
-        (record,) = identity_records(report, declared(report, "S4_text_applications_received"))
+        (record,) = identity_records(report, TEXT_IDENTITY)
         assert (record["lhs"], record["rhs"]) == (70.0, 70.0)  # 总计, not 自然人 64
         assert record["lhs_expr"] == f"收到和处理政府信息公开申请情况“{NEW}”总计 70"
 
     def test_no_chapter_no_record(self, root):
         report = load_report(root, "pingtan", 2021, previous=False)
         del report.prose["overview"]
-        assert identity_records(report, declared(report, "S4_text_applications_received")) == []
+        assert identity_records(report, TEXT_IDENTITY) == []
 
     def test_an_empty_cell_is_not_compared(self, tmp_path):
         project = copy_project(tmp_path / "project", reports=[("hongze", 2024)])
@@ -427,7 +442,7 @@ class TestStatementRecords:
         rows[1][-1] = ""
         path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
         report = load_report(project, "hongze", 2024, previous=False)
-        assert identity_records(report, declared(report, "S4_text_applications_received")) == []
+        assert identity_records(report, TEXT_IDENTITY) == []
 
 
 class TestEmptyFrames:

@@ -9,9 +9,9 @@ FMT = load_format("old-free-text")
 
 
 class TestBuildSuites:
-    def test_one_suite_per_table_plus_identities_and_shares(self):
+    def test_one_suite_per_table_plus_identities_shares_and_prose(self):
         names = set(build_suites(FMT))
-        assert names == {f"{t}.json" for t in FMT.tables} | {"identities.json", "published_shares.json"}
+        assert names == {f"{t}.json" for t in FMT.tables} | {"identities.json", "published_shares.json", "prose_numbers.json"}
 
     def test_table_suite_checks(self):
         suite = build_suites(FMT)["applications.json"]

@@ -33,8 +33,10 @@ class TestValidateDongyang:
         assert result.critical_failures == []
 
     def test_only_warning_is_the_two_decimal_financial_share(self, result):
-        assert [c.check for c in result.warnings] == ["published_share_precision"]
-        (detail,) = result.warnings[0].details
+        # besides the list (提示) of the prose's numbers no phrase binds
+        assert [c.check for c in result.warnings] == ["prose_numbers_bound", "published_share_precision"]
+        assert result.warnings[0].severity == "info"
+        (detail,) = result.warnings[1].details
         assert "财政信息类信息" in detail and "1.01" in detail and "1 位小数" in detail and "1.0%" in detail
 
     def test_every_published_share_is_rechecked(self, result):
@@ -51,7 +53,8 @@ class TestValidateDongyang:
 
         html = validation_html(dongyang, result)
         assert html.count("<td>精度不同</td>") == 1 and html.count("<td>一致</td>") == 17
-        assert html.count("<td>不通过</td>") == 1  # the precision check in the list of all checks; no identity row
+        # the precision check and the list of unbound prose numbers in the list of all checks; no identity row
+        assert html.count("<td>不通过</td>") == 2
 
     def test_identities_are_evaluated_with_their_terms(self, result):
         channels = next(r for r in result.identities if r["identity"] == "application_channels_sum")

@@ -30,9 +30,12 @@ def pingtan_2022(root):
 class TestConsistentStandardReport:
     def test_passes_every_check_but_the_texts_count(self, pingtan_2022):
         assert pingtan_2022.success
-        # the text's "收到政府信息公开申请75件" counts the 1 carried over with the 74 new ones
+        # the text's "收到政府信息公开申请75件" counts the 1 carried over with the 74 new ones: that reading holds;
+        # what is left is the list of the prose's numbers no phrase binds (提示)
         (warning,) = pingtan_2022.warnings
-        assert warning.check == "S4_text_applications_received" and "74 ≠" in warning.details[0]
+        assert warning.check == "prose_numbers_bound" and warning.severity == "info"
+        (received,) = [p for p in pingtan_2022.prose if p["stated"] == "75件"]
+        assert (received["verdict"], received["reading"]) == ("一致", "本年新收与上年结转")
 
     @pytest.mark.parametrize(
         "check",
@@ -146,7 +149,7 @@ class TestCorpusVerdicts:
     def test_shanghai_empty_cells_are_warnings_only(self, root):
         result = validate(load_report(root, "shanghai-office", 2019))
         assert result.success
-        assert {c.check for c in result.warnings} == {"cells_reported"}
+        assert {c.check for c in result.warnings} == {"cells_reported", "prose_matches_tables", "prose_numbers_bound"}
 
 
 class TestOldStatisticsChecks:
@@ -195,24 +198,30 @@ class TestCategoryCoverage:
 
 
 class TestTextStatements:
-    """S4: numbers the running text states, against the cells they state (warnings)."""
+    """The numbers the prose states, against the cells they state (prose_matches_tables, a warning)."""
 
     def test_consistent_statements_pass(self, root):
-        result = validate(load_report(root, "shanghai-office", 2019))
-        for check in ("S4_text_applications_received", "S4_text_applications_answered"):
-            (found,) = _checks(result, check)
-            assert found.success and found.evaluated == 1  # 859 and 805
+        result = validate(load_report(root, "pingtan", 2022))
+        (found,) = _checks(result, "prose_matches_tables")
+        assert found.success and found.evaluated > 0
 
     def test_published_disagreement_is_found(self, root):
         result = validate(load_report(root, "hongze", 2024))
-        (check,) = _failed(result, "S4_text_applications_received")
+        (check,) = _failed(result, "prose_matches_tables")
         assert check.severity == "warning" and result.success
-        assert any("总计 95 ≠ 正文“受理政府信息公开申请17件” 17" in d and "prose/overview.md" in d for d in check.details)
+        assert any("【17件】" in d and "正文 17件" in d and "总计 95" in d and "prose/overview.md" in d for d in check.details)
 
     def test_an_edited_statement_fails(self, project):
         path = project / "data/hongze/2023/prose/overview.md"
         text = path.read_text(encoding="utf-8")
         assert "受理政府信息公开申请21件" in text
         path.write_text(text.replace("受理政府信息公开申请21件", "受理政府信息公开申请22件"), encoding="utf-8")
-        (check,) = _failed(validate(load_report(project, "hongze", 2023)), "S4_text_applications_received")
-        assert any("21 ≠" in d and "22" in d for d in check.details)
+        (check,) = _failed(validate(load_report(project, "hongze", 2023)), "prose_matches_tables")
+        assert any("正文 22件" in d and "21" in d for d in check.details)
+
+    def test_params_make_it_critical(self, project):
+        path = project / "params/hongze/2024.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + "prose_mismatch: critical\n", encoding="utf-8")
+        result = validate(load_report(project, "hongze", 2024))
+        (check,) = _failed(result, "prose_matches_tables")
+        assert check.severity == "critical" and not result.success

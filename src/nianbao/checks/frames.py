@@ -14,7 +14,7 @@ The columns of each frame are named by the family of checks that reads it (``tab
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -22,8 +22,10 @@ from typing import Literal
 import pandas as pd
 
 from nianbao.checks import identity_checks as ic
+from nianbao.checks import prose_checks as pc
 from nianbao.checks import share_checks as sc
 from nianbao.checks import table_checks as tc
+from nianbao.checks.prose import prose_numbers
 from nianbao.formats import CellRef, Identity, Terms
 from nianbao.inputs.report import Item, Report, format_number
 from nianbao.inputs.tables import cell_kind
@@ -268,9 +270,16 @@ def _share_record(report: Report, share_id: str, item: Item) -> dict:
     }
 
 
+def prose_frame(report: Report) -> pd.DataFrame:
+    """One row per number (and claim) of the prose chapters, with its verdict (``prose.prose_numbers``)."""
+    records = [asdict(finding) for finding in prose_numbers(report).findings]
+    return pd.DataFrame.from_records(records, columns=pc.COLUMNS)
+
+
 def frames(report: Report) -> dict[str, pd.DataFrame]:
-    """Every frame a suite can name: ``table:<id>``, ``identities``, ``published_shares``."""
+    """Every frame a suite can name: ``table:<id>``, ``identities``, ``published_shares``, ``prose_numbers``."""
     result = {tc.frame_id(table_id): table_frame(report, table_id) for table_id in report.tables}
     result[ic.FRAME] = identities_frame(report)
     result[sc.FRAME] = shares_frame(report)
+    result[pc.FRAME] = prose_frame(report)
     return result

@@ -27,6 +27,7 @@ BUILTIN_FAMILIES: Final = (
     "nianbao.checks.table_checks",
     "nianbao.checks.identity_checks",
     "nianbao.checks.share_checks",
+    "nianbao.checks.prose_checks",
 )
 FAILED_CHECKS: Final = "failed_checks"
 """The column ``validate`` adds to every frame: the ids of the checks that flagged the row."""
@@ -83,6 +84,10 @@ class CheckType(ABC, Generic[D]):
     @abstractmethod
     def details(self, outcome: Outcome) -> list[str]:
         """Sentences naming the rows, the expected and the observed values of a failed expectation."""
+
+    def severity_of(self, outcome: Outcome) -> Severity:
+        """The severity of a failure on this report: the expectation's (a type may let the report's params decide)."""
+        return Severity(outcome.expectation["severity"])
 
     def evaluated(self, outcome: Outcome) -> int:
         """How many rows of the frame the expectation looked at (0: it found nothing to evaluate): the rows GX

@@ -89,6 +89,7 @@ class Validation:
     identities: list[dict]
     shares: list[dict]
     notes: list[str]
+    prose: list[dict] = field(default_factory=list)  # every number of the prose chapters and its verdict
 
     @property
     def critical_failures(self) -> list[Check]:
@@ -135,6 +136,7 @@ class Validation:
             "identities": self.identities,
             "shares": self.shares,
             "notes": self.notes,
+            "prose": self.prose,
         }
 
     def write(self, path: Path) -> None:
@@ -150,4 +152,5 @@ class Validation:
             identities=data["identities"],
             shares=data["shares"],
             notes=data["notes"],
+            prose=data.get("prose", []),
         )

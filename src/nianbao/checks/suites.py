@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from nianbao.checks import identity_checks, share_checks, table_checks
+from nianbao.checks import identity_checks, prose_checks, share_checks, table_checks
 from nianbao.checks.identity_checks import DeclaredIdentity
+from nianbao.checks.prose_checks import ProseCheck
 from nianbao.checks.share_checks import ShareCheck
 from nianbao.checks.table_checks import ColumnCheck, TableCheck, TableColumn
 from nianbao.formats import Format
@@ -53,11 +54,21 @@ def shares_suite(fmt: Format) -> dict:
     }
 
 
+def prose_suite(fmt: Format) -> dict:
+    """The checks of the numbers of the prose chapters, in registration order."""
+    return {
+        "name": f"{fmt.era}.prose_numbers",
+        "expectations": [e for check in ProseCheck.registered() for e in check.expectations(fmt)],
+        "meta": {"frame": prose_checks.FRAME, "title": "正文中的数字", "era": fmt.era},
+    }
+
+
 def build_suites(fmt: Format) -> dict[str, dict]:
     """File name -> suite, for every suite the declaration implies."""
     suites = {f"{table_id}.json": table_suite(fmt, table_id) for table_id in fmt.tables}
     suites["identities.json"] = identities_suite(fmt)
     suites["published_shares.json"] = shares_suite(fmt)
+    suites["prose_numbers.json"] = prose_suite(fmt)
     return suites
 
 

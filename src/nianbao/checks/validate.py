@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from nianbao.checks import identity_checks, share_checks
+from nianbao.checks import identity_checks, prose_checks, share_checks
 from nianbao.checks.frames import frames
 from nianbao.checks.registry import FAILED_CHECKS, REGISTRY, Outcome
-from nianbao.checks.results import Check, Validation
+from nianbao.checks.results import Check, Severity, Validation
 from nianbao.checks.suites import load_suites
 from nianbao.errors import DeclarationError
 from nianbao.inputs.report import Report
@@ -58,13 +58,22 @@ class _Suite:
     def expectations(self) -> list[dict]:
         return self.json["expectations"]
 
-    def check(self, expectation: dict, *, success: bool, details: list[str], evaluated: int, applicable: bool = True) -> Check:
-        """The result of one of its expectations."""
+    def check(
+        self,
+        expectation: dict,
+        *,
+        success: bool,
+        details: list[str],
+        evaluated: int,
+        applicable: bool = True,
+        severity: Severity | None = None,
+    ) -> Check:
+        """The result of one of its expectations (at ``severity`` when the check type decides it for the report)."""
         meta = expectation["meta"]
         return Check(
             suite=self.name,
             check=meta["check"],
-            severity=expectation["severity"],
+            severity=severity or expectation["severity"],
             success=success,
             description=meta["description"],
             table=self.meta.get("table"),
@@ -114,8 +123,14 @@ class _Runner:
         if (reason := check_type.blocked(seen)) is not None:
             return suite.check(seen.expectation, success=True, details=[reason], evaluated=0, applicable=applicable)
         details = [] if success else check_type.details(seen)
-        evaluated = check_type.evaluated(seen)
-        return suite.check(seen.expectation, success=success, details=details, evaluated=evaluated, applicable=applicable)
+        return suite.check(
+            seen.expectation,
+            success=success,
+            details=details,
+            evaluated=check_type.evaluated(seen),
+            applicable=applicable,
+            severity=check_type.severity_of(seen),
+        )
 
 
 def validate(report: Report) -> Validation:
@@ -143,5 +158,6 @@ def validate(report: Report) -> Validation:
         checks=checks,
         identities=data[identity_checks.FRAME].to_dict(orient="records"),
         shares=data[share_checks.FRAME].to_dict(orient="records"),
+        prose=data[prose_checks.FRAME].to_dict(orient="records"),
         notes=report.notes,
     )

@@ -33,6 +33,14 @@ class ShareOverride(_Strict):
     trailing_zeros: Literal["keep", "drop"] | None = None
 
 
+class NonTableFigure(_Strict):
+    """A number of the prose that is not a figure of the tables: the words around it as printed (``…`` for the
+    words left out, ending with the number) and why it is not a table figure."""
+
+    text: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+
 BodyId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 """A body's id: the folder name under params/, data/ and outputs/."""
 Year = Annotated[int, Field(ge=2008, le=2100)]
@@ -55,6 +63,8 @@ class Params(_Strict):
     font: str = "Noto Sans CJK SC"
     execution_timeout: int = Field(default=600, ge=1, le=7200, description="seconds per notebook cell")
     render_timeout: int = Field(default=600, ge=1, le=7200, description="seconds to render the HTML, and the PDF")
+    non_table_figures: tuple[NonTableFigure, ...] = Field(default=(), description="prose numbers that are no table figure")
+    prose_mismatch: Literal["warning", "critical"] = Field(default="warning", description="severity of prose ≠ tables")
 
     @property
     def format(self) -> Format:
