@@ -13,7 +13,6 @@ import pytest
 
 from helpers import copy_project, read_csv
 from nianbao.checks.frames import identity_records
-from nianbao.formats import Identity
 from nianbao.inputs.report import load_report
 
 NEW = "一、本年新收政府信息公开申请数量"
@@ -178,8 +177,7 @@ def test_sums_are_exact_decimals(tmp_path):
 
 
 class TestStatementsAgainstCells:
-    """Identities along ``same_as`` (a 统计表 row against the same indicator in the text) and along ``text`` (a
-    number 一、总体情况 states against its cell), record by record."""
+    """Identities along ``same_as`` (a 统计表 row against the same indicator in the text), record by record."""
 
     def test_statistics_row_against_the_text(self, root):
         report = load_report(root, "pingtan", 2012, previous=False)
@@ -190,27 +188,6 @@ class TestStatementsAgainstCells:
         assert received["rhs_expr"].startswith("正文“") and received["column"] == "本年列"
         assert "statistics.csv 第" in received["where"] and "proactive.csv 第" in received["where"]
         assert broken(root, "pingtan", 2012, "statistics_match_text")
-
-    def test_stated_applications_against_the_new_ones(self, root):
-        report = load_report(root, "hongze", 2024, previous=False)
-        declared = TEXT_IDENTITY
-        (record,) = identity_records(report, declared)
-        assert (record["lhs"], record["rhs"]) == (95.0, 17.0)
-        assert record["rhs_expr"] == "正文“受理政府信息公开申请17件” 17"
-        assert record["column"] == "一、总体情况"
-        assert record["where"].endswith("prose/overview.md") and "requests.csv 第2行" in record["where"]
-
-    def test_no_statement_no_record(self, root):
-        report = load_report(root, "pingtan", 2021, previous=False)
-        report.prose["overview"] = "本年度工作情况良好。"
-        declared = TEXT_IDENTITY
-        assert identity_records(report, declared) == []
-
-    def test_every_statement_of_the_chapter_is_a_record(self, root):
-        report = load_report(root, "pingtan", 2021, previous=False)
-        report.prose["overview"] = "共受理政府信息公开申请70件。另，收到政府信息公开申请71件。"
-        declared = TEXT_IDENTITY
-        assert [r["rhs"] for r in identity_records(report, declared)] == [70.0, 71.0]
 
 
 @pytest.fixture
@@ -314,20 +291,6 @@ class TestFrames:
         assert frame.groupby("share").size().to_dict() == {"categories": 9, "application_channels": 3, "answers": 6}
 
 
-TEXT_IDENTITY = Identity.model_validate(
-    {
-        "id": "text_applications_received",
-        "description": "一、总体情况所述受理（收到）的申请数应等于表三“一、本年新收政府信息公开申请数量”的总计",
-        "severity": "warning",
-        "along": "text",
-        "chapter": "overview",
-        "pattern": "(?:受理|收到)[^。；，、]{0,12}?政府信息公开申请(?P<n>[0-9]+)件",
-        "lhs": {"table": "requests", "rows": ["new"], "columns": ["total"]},
-    }
-)
-"""An identity ``along: text`` (no era declares one: the prose's numbers are checked by ``prose_checks``)."""
-
-
 def declared(report, identity_id: str):
     (found,) = [i for i in report.format.identities if i.id == identity_id]
     return found
@@ -422,27 +385,6 @@ class TestStatementRecords:
             "正文“行政复议申请",
         ]
         assert all(re.search(r"statistics\.csv 第\d+行；data/pingtan/2012/\w+\.csv 第\d+行$", r["where"]) for r in records)
-
-    def test_the_stated_number_against_the_declared_column(self, root):
-        report = load_report(root, "pingtan", 2021, previous=False)
-        report.prose["overview"] = "全年受理政府信息公开申请70件。"
-        (record,) = identity_records(report, TEXT_IDENTITY)
-        assert (record["lhs"], record["rhs"]) == (70.0, 70.0)  # 总计, not 自然人 64
-        assert record["lhs_expr"] == f"收到和处理政府信息公开申请情况“{NEW}”总计 70"
-
-    def test_no_chapter_no_record(self, root):
-        report = load_report(root, "pingtan", 2021, previous=False)
-        del report.prose["overview"]
-        assert identity_records(report, TEXT_IDENTITY) == []
-
-    def test_an_empty_cell_is_not_compared(self, tmp_path):
-        project = copy_project(tmp_path / "project", reports=[("hongze", 2024)])
-        path = project / "data/hongze/2024/requests.csv"
-        rows = read_csv(path)
-        rows[1][-1] = ""
-        path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
-        report = load_report(project, "hongze", 2024, previous=False)
-        assert identity_records(report, TEXT_IDENTITY) == []
 
 
 class TestEmptyFrames:

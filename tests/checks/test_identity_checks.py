@@ -91,11 +91,5 @@ class TestDeclaredIdentityApplies:
         assert not self._applies(report, "answers_sum")
         assert self._applies(report, "application_channels_sum")  # applies; not evaluated (no total)
 
-    def test_not_over_a_prose_chapter_the_report_omits(self, root):
-        report = load_report(root, "pingtan", 2022)
-        assert self._applies(report, "S4_text_applications_received")
-        report.params = report.params.model_copy(update={"omit": ("overview",)})
-        assert not self._applies(report, "S4_text_applications_received")
-
     def test_a_side_from_last_year_does_not_decide(self, root):
         assert self._applies(load_report(root, "pingtan", 2019), "S1_carried_over_matches_last_year")

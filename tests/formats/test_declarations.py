@@ -109,27 +109,6 @@ class TestHeadings:
         assert normalize_label("（一）予以公开") == "予以公开"
 
 
-class TestTextStatementDeclarations:
-    def test_a_text_statement_needs_a_chapter_and_a_pattern_with_the_number_group(self):
-        from pydantic import ValidationError
-
-        from nianbao.formats import Identity
-
-        lhs = {"table": "requests", "rows": ["new"], "columns": ["total"]}
-        with pytest.raises(ValidationError, match="needs a chapter and a pattern"):
-            Identity(id="x", description="d", severity="warning", along="text", lhs=lhs)
-        with pytest.raises(ValidationError, match="no group"):
-            Identity(
-                id="x",
-                description="d",
-                severity="warning",
-                along="text",
-                chapter="overview",
-                pattern="申请([0-9]+)件",
-                lhs=lhs,
-            )
-
-
 class TestLimits:
     """The limits of the input files are declared once (limits.yaml) and every format carries them."""
 

@@ -161,13 +161,13 @@ class TestFieldKinds:
         assert report.format.era == "old-free-text"
         assert "小标题 | （一）2017年收到申请91件" in _facts(report)
 
-    def test_statement_check_reads_the_filled_text(self, pingtan):
-        from nianbao.checks.frames import identity_records
+    def test_the_prose_check_reads_the_filled_text(self, pingtan):
+        from nianbao.checks.prose import prose_numbers
 
         _with_prose(pingtan, ("pingtan", 2023), "overview", "全年受理政府信息公开申请{{收到申请}}件。")
         report = load_report(pingtan, "pingtan", 2023)
-        (declared,) = [i for i in report.format.identities if i.id == "S4_text_applications_received"]
-        assert [r["rhs"] for r in identity_records(report, declared)] == [81.0]
+        (finding,) = [f for f in prose_numbers(report).findings if f.chapter == "overview" and f.kind == "count"]
+        assert (finding.stated, finding.verdict) == ("81件", "一致")
 
 
 class TestFieldErrors:

@@ -13,7 +13,6 @@ The columns of each frame are named by the family of checks that reads it (``tab
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -165,30 +164,6 @@ def _same_as_records(report: Report, identity: Identity) -> list[dict]:
     return records
 
 
-def _text_records(report: Report, identity: Identity) -> list[dict]:
-    """Every statement of the prose chapter that the pattern finds, against the cell it states."""
-    chapter, pattern, terms = identity.chapter, identity.pattern, identity.lhs
-    if chapter is None or pattern is None or terms.table is None:
-        return []
-    text = report.prose.get(chapter)
-    row = report.row(terms.table, terms.rows[0]) if text and terms.rows else None
-    column = terms.columns[0] if terms.columns else report.main_column(terms.table)
-    if text is None or row is None or not isinstance(number := row.value(column), Decimal):
-        return []
-    data = report.tables[terms.table]
-    label = f"{data.table.title}“{row.label}”{data.table.column(column).label}"
-    cell = [TermCell(label, number, data.path, row.line)]
-    prose = report.data_dir / "prose" / str(report.format.chapter(chapter).file)
-    where = _where(report, cell) + f"；{prose.relative_to(report.root)}"
-    records = []
-    for match in re.finditer(pattern, text):
-        stated = [TermCell(f"正文“{match.group(0)}”", Decimal(match.group("n")), prose, 0)]
-        record = _record(report, identity, f"{report.params.heading(chapter)}", lhs=cell, rhs=stated)
-        record[ic.WHERE] = where
-        records.append(record)
-    return records
-
-
 def identity_records(report: Report, identity: Identity) -> list[dict]:
     """The rows of the identities frame for one identity: one per place it is checked at where both sides are
     reported (one per term of ``lhs`` when the identity holds for ``each``); none when the identity is declared for a
@@ -199,8 +174,6 @@ def identity_records(report: Report, identity: Identity) -> list[dict]:
         return []
     if identity.along == "same_as":
         return _same_as_records(report, identity)
-    if identity.along == "text":
-        return _text_records(report, identity)
     records = []
     for slot, name in _slots(report, identity):
         lhs = _cells(report, identity.lhs, identity.along, slot)

@@ -2,7 +2,7 @@
 and description the declaration gives.
 
 The identities frame (``frames.identities_frame``) has a row per identity and place it is checked at (a column,
-a row, a statement), with the columns named here: the two sides summed (``lhs``, ``rhs``), written out as
+a row, a row stated twice), with the columns named here: the two sides summed (``lhs``, ``rhs``), written out as
 expressions (``lhs_expr``, ``rhs_expr``), the relation (``op``) and the files and lines of the terms (``where``).
 """
 
@@ -107,15 +107,13 @@ class DeclaredIdentity(CheckType[Identity]):
         return COLUMNS
 
     def applies(self, outcome: Outcome) -> bool:
-        """Not for a report that does not make the ``claim`` the identity is declared for, that does not have the
-        prose chapter it reads, or that has no data file for the table of one of its sides (nor of its fallback).
+        """Not for a report that does not make the ``claim`` the identity is declared for, or that has no data file
+        for the table of one of its sides (nor of its fallback).
         A side taken from last year's report does not decide: without last year the identity applies but is not
         evaluated."""
         report = outcome.report
         identity = report.format.identity(outcome.meta["identity"])
         if identity.claim is not None and identity.claim not in report.params.claims:
-            return False
-        if identity.chapter is not None and not (report.shows(identity.chapter) and report.prose.get(identity.chapter)):
             return False
         return all(_present(report, side) for side in (identity.lhs, identity.rhs) if side is not None)
 

@@ -190,9 +190,8 @@ class Terms(_Model):
 class Identity(_Model):
     """``lhs op rhs``, checked for every column of the table (``along: column``, optionally only ``columns``),
     for every row (``along: row``, optionally only ``rows``), with ``along: same_as`` for every row of
-    ``lhs.table`` that declares the same indicator elsewhere (``Row.same_as``), or, with ``along: text``, for
-    every statement of the prose ``chapter`` that ``pattern`` finds (its group ``n`` is the stated number, the
-    right-hand side; ``lhs`` names the cell it states). An identity with a ``claim`` holds only for the reports
+    ``lhs.table`` that declares the same indicator elsewhere (``Row.same_as``). (Numbers stated in the prose are
+    checked by the prose check, ``checks/prose.py``, not by identities.) An identity with a ``claim`` holds only for the reports
     whose params make that claim (``claims:``, what the published report states about its own figures); for the
     others it does not apply."""
 
@@ -203,24 +202,10 @@ class Identity(_Model):
     op: Literal["==", "<="] = "=="
     rhs: Terms | None = None
     each: bool = False
-    along: Literal["column", "row", "same_as", "text"] = "column"
+    along: Literal["column", "row", "same_as"] = "column"
     columns: tuple[str, ...] = ()
     rows: tuple[str, ...] = ()
-    chapter: str | None = None
-    pattern: str | None = None
     claim: str | None = None
-
-    @model_validator(mode="after")
-    def _text_statement(self) -> Identity:
-        if (self.along == "text") != (self.pattern is not None and self.chapter is not None):
-            raise ValueError(f"identity {self.id}: along: text needs a chapter and a pattern, and only it has them")
-        if self.pattern is not None:
-            try:
-                if "n" not in re.compile(self.pattern).groupindex:
-                    raise ValueError(f"identity {self.id}: the pattern has no group (?P<n>…) for the stated number")
-            except re.error as exc:
-                raise ValueError(f"identity {self.id}: invalid pattern: {exc}") from None
-        return self
 
 
 class Chapter(_Model):
@@ -354,9 +339,8 @@ class Format(_Model):
 
     def _identity_problems(self) -> list[str]:
         problems = []
-        prose = [c.id for c in self.chapters if c.source == "prose"]
         for ident in self.identities:
-            if ident.rhs is None and ident.along not in ("same_as", "text"):
+            if ident.rhs is None and ident.along != "same_as":
                 problems.append(f"identity {ident.id}: no rhs")
             sides = [ident.lhs] + ([ident.rhs] if ident.rhs else [])
             while sides:
@@ -367,8 +351,6 @@ class Format(_Model):
                 problems += self._side_problems(ident.id, side)
             if ident.lhs.table:
                 problems += self._unknown(f"identity {ident.id}", ident.lhs.table, ident.rows, ident.columns)
-            if ident.chapter is not None and ident.chapter not in prose:
-                problems.append(f"identity {ident.id}: {ident.chapter!r} is not a prose chapter")
         return problems
 
     def _side_problems(self, identity: str, side: Terms) -> list[str]:
