@@ -25,7 +25,7 @@ class TestValidateCommand:
     def test_published_data_passes(self, root):
         result = _invoke("validate", "dongyang", 2017, "--root", root)
         assert result.exit_code == 0
-        assert "0 项严重不通过，2 项警告" in result.output  # the share precision; the unbound prose numbers (提示)
+        assert "0 项严重不通过，1 项警告，1 项提示" in result.output  # the share precision; the unbound prose numbers
 
     def test_broken_identity_exits_1_and_names_it(self, project):
         edit_csv(project / "data/dongyang/2017/applications.csv", "当面申请,42", "当面申请,43")
@@ -112,7 +112,7 @@ class TestSummary:
                     2019,
                     Status.RENDERED,
                     tmp_path / "d",
-                    "d 2019: 3 项检查，1 项通过，0 项严重不通过，0 项警告，2 项未评估，0 项不适用",
+                    "d 2019: 3 项检查，1 项通过，0 项严重不通过，0 项警告，0 项提示，2 项未评估，0 项不适用",
                 ),
                 RunResult("b", 2021, Status.FAILED_VALIDATION, None, "未通过\n第二行", ExitCode.VALIDATION_FAILED),
                 RunResult("c", 2022, Status.ERROR, None, "出错了", ExitCode.EXECUTION_ERROR),
@@ -122,7 +122,7 @@ class TestSummary:
             "\n汇总:\n"
             f"  a 2020: 已生成（rendered），输入未变 → {tmp_path / 'a'}\n"
             f"  d 2019: 已生成（rendered） → {tmp_path / 'd'}\n"
-            "      d 2019: 3 项检查，1 项通过，0 项严重不通过，0 项警告，2 项未评估，0 项不适用\n"
+            "      d 2019: 3 项检查，1 项通过，0 项严重不通过，0 项警告，0 项提示，2 项未评估，0 项不适用\n"
             "  b 2021: 未通过校验（failed validation）\n      未通过\n      第二行\n"
             "  c 2022: 出错（error）\n      出错了\n"
             "共 4 个报告: 已生成 2，未通过校验 1，出错 1（其中 1 个输入未变，未重新运行）\n"

@@ -78,6 +78,7 @@ class TestValidation:
             _check(check="a", severity="critical", success=False, details=["x"], evaluated=1),
             _check(check="b", severity="warning", success=False, evaluated=1),
             _check(check="c", severity="info", success=True, evaluated=0),
+            _check(check="f", severity="info", success=False, details=["y"], evaluated=2),
             _check(check="d", severity="critical", success=True, evaluated=0, applicable=False),
             _check(check="e", severity="critical", success=True, evaluated=4),
         ]
@@ -87,13 +88,15 @@ class TestValidation:
         result = self._validation()
         assert [c.check for c in result.critical_failures] == ["a"]
         assert [c.check for c in result.warnings] == ["b"]
+        assert [c.check for c in result.notices] == ["f"]
         assert not result.success
-        assert result.summary() == "r: 5 项检查，1 项通过，1 项严重不通过，1 项警告，1 项未评估，1 项不适用"
+        assert result.summary() == "r: 6 项检查，1 项通过，1 项严重不通过，1 项警告，1 项提示，1 项未评估，1 项不适用"
         assert result.to_json()["counts"] == {
-            "checks": 5,
+            "checks": 6,
             "passed": 1,
             "critical_failures": 1,
             "warnings": 1,
+            "notices": 1,
             "not_evaluated": 1,
             "not_applicable": 1,
         }

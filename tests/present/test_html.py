@@ -26,5 +26,5 @@ class TestFindings:
         html = validation_html(dongyang, _validation(*checks))
         assert "全部检查通过" not in html
         assert "<p>没有不通过的检查；1 项通过，1 项未评估，1 项不适用。</p>" in html
-        assert "r: 3 项检查，1 项通过，0 项严重不通过，0 项警告，1 项未评估，1 项不适用" in html
+        assert "r: 3 项检查，1 项通过，0 项严重不通过，0 项警告，0 项提示，1 项未评估，1 项不适用" in html
         assert html.count("<td>未评估</td>") == 1 and html.count("<td>不适用</td>") == 1

@@ -97,7 +97,12 @@ class Validation:
 
     @property
     def warnings(self) -> list[Check]:
-        return [c for c in self.checks if not c.success and c.severity != Severity.CRITICAL]
+        return [c for c in self.checks if not c.success and c.severity is Severity.WARNING]
+
+    @property
+    def notices(self) -> list[Check]:
+        """Failed checks of severity 提示: for the analyst (e.g. the numbers of the prose no table states)."""
+        return [c for c in self.checks if not c.success and c.severity is Severity.INFO]
 
     @property
     def success(self) -> bool:
@@ -108,13 +113,14 @@ class Validation:
         return sum(c.verdict is verdict for c in self.checks)
 
     def counts(self) -> dict[str, int]:
-        """The checks, and how many passed, failed (critical, or as a warning), were not evaluated and do not apply:
-        every check is counted once."""
+        """The checks, and how many passed, failed (critical, as a warning, or as a notice), were not evaluated and
+        do not apply: every check is counted once."""
         return {
             "checks": len(self.checks),
             "passed": self.count(Verdict.PASSED),
             "critical_failures": len(self.critical_failures),
             "warnings": len(self.warnings),
+            "notices": len(self.notices),
             "not_evaluated": self.count(Verdict.NOT_EVALUATED),
             "not_applicable": self.count(Verdict.NOT_APPLICABLE),
         }
@@ -123,7 +129,7 @@ class Validation:
         n = self.counts()
         return (
             f"{self.report}: {n['checks']} 项检查，{n['passed']} 项通过，{n['critical_failures']} 项严重不通过，"
-            f"{n['warnings']} 项警告，{n['not_evaluated']} 项未评估，{n['not_applicable']} 项不适用"
+            f"{n['warnings']} 项警告，{n['notices']} 项提示，{n['not_evaluated']} 项未评估，{n['not_applicable']} 项不适用"
         )
 
     def to_json(self) -> dict:
