@@ -8,7 +8,6 @@ Exit codes (``ExitCode``): 0 success; 1 critical validation failure (``run --all
 from __future__ import annotations
 
 import contextlib
-import signal
 import sys
 import traceback
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ import click
 
 from nianbao.errors import ExitCode, InputError, NianbaoError, Terminated, did_you_mean, os_error_message
 from nianbao.paths import ProjectLayout, display_path
+from nianbao.run.signals import terminate_as_interrupt
 
 if TYPE_CHECKING:
     from nianbao.run.status import RunResult
@@ -39,21 +39,6 @@ def _echo_err(text: str) -> None:
 def _fail(exc: NianbaoError) -> None:
     _echo_err(f"错误: {exc}")
     sys.exit(exc.exit_code)
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated()
-
-
-@contextlib.contextmanager
-def terminate_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM raises ``Terminated`` (a KeyboardInterrupt) where the process is, so that a run
-    stopped by a CI cancel or ``timeout`` cleans up as after Ctrl-C. The previous handler is restored after."""
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager

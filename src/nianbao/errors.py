@@ -25,7 +25,7 @@ class ExitCode(IntEnum):
 
 
 class Terminated(KeyboardInterrupt):
-    """The process received SIGTERM; raised where it was, and handled like Ctrl-C (``cli.terminate_as_interrupt``)."""
+    """The process received SIGTERM; raised where it was, and handled like Ctrl-C (``run.signals``)."""
 
 
 ECHO_CHARS = 80  # a value from the input is echoed in a message cut to about this many characters

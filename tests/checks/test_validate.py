@@ -33,10 +33,10 @@ class TestValidateDongyang:
         assert result.critical_failures == []
 
     def test_only_warning_is_the_two_decimal_financial_share(self, result):
-        # besides the list (提示) of the prose's numbers no phrase binds
-        assert [c.check for c in result.warnings] == ["prose_numbers_bound", "published_share_precision"]
-        assert result.warnings[0].severity == "info"
-        (detail,) = result.warnings[1].details
+        assert [c.check for c in result.warnings] == ["published_share_precision"]
+        # and, as a 提示, the list of the prose's numbers no phrase binds
+        assert [(c.check, c.severity) for c in result.notices] == [("prose_numbers_bound", "info")]
+        (detail,) = result.warnings[0].details
         assert "财政信息类信息" in detail and "1.01" in detail and "1 位小数" in detail and "1.0%" in detail
 
     def test_every_published_share_is_rechecked(self, result):
@@ -113,7 +113,9 @@ class TestValidateMutations:
         recomputed without it: those checks are 未评估 and say why."""
         edit_csv(project / DATA / "applications.csv", old, new)
         result = _run(project)
-        assert [c.check for c in result.checks if not c.success] == ["labels_declared", "published_share_precision"]
+        failed = [c.check for c in result.critical_failures + result.warnings]
+        assert failed == ["labels_declared", "published_share_precision"]  # (and the 提示 of the published data)
+        assert [c.check for c in result.notices] == ["prose_numbers_bound"]
         assert [d.split(":")[0] for d in _failed(result, "published_share_precision")[0].details] == [
             "proactive_categories.csv 第5行 财政信息类信息"  # as in the published report
         ]

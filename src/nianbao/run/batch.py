@@ -15,6 +15,7 @@ from typing import Any
 from nianbao.errors import ExitCode, NianbaoError, Terminated, ValidationFailed, os_error_message
 from nianbao.paths import ProjectLayout
 from nianbao.run.pipeline import run_report
+from nianbao.run.signals import terminate
 from nianbao.run.status import RunResult, Stage, StageCallback, StageUpdate, Status
 
 BatchStage = Callable[[str, int, StageUpdate], None]  # (body, year, stage) of a report in the batch
@@ -48,14 +49,10 @@ def report_result(batch: Batch, body: str, year: int, *, log: Callable[[str], No
         return RunResult(body, year, Status.ERROR, None, message, ExitCode.INTERNAL_ERROR)
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated()
-
-
 def _worker_started(events: Any) -> None:
     """A worker process starting: SIGTERM stops its report as Ctrl-C would (build kept aside, kernel shut down),
     and the parent learns its pid, to pass a SIGTERM of its own on."""
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, terminate)
     events.put(("pid", "", 0, os.getpid()))
 
 
