@@ -8,11 +8,11 @@ import re
 import unicodedata
 from typing import Literal
 
-import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from nianbao.errors import DeclarationError
 from nianbao.formats.indicators import load_indicators
+from nianbao.formats.loader import read_yaml, validated
 from nianbao.formats.model import _Model, normalize_label
 from nianbao.paths import DECLARATIONS_DIR
 
@@ -55,12 +55,7 @@ class FieldLanguage(_Model):
 def load_fields() -> FieldLanguage:
     """``fields.yaml``, checked: every name stands for a declared indicator, every modifier kind is declared once."""
     path = DECLARATIONS_DIR / "fields.yaml"
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    try:
-        language = FieldLanguage.model_validate(data)
-    except ValidationError as exc:
-        raise DeclarationError(f"{path}: invalid declaration:\n{exc}") from exc
+    language = validated(FieldLanguage, read_yaml(path), path)
     indicators = {i.id for i in load_indicators().indicators}
     problems = [f"names.{name}: unknown indicator {i!r}" for name, i in language.names.items() if i not in indicators]
     problems += [

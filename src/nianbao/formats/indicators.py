@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import functools
 
-import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from nianbao.errors import DeclarationError
-from nianbao.formats.loader import load_format
+from nianbao.formats.loader import load_format, read_yaml, validated
 from nianbao.formats.model import ERAS, CellRef, _Model
 from nianbao.paths import DECLARATIONS_DIR
 
@@ -48,15 +47,11 @@ def indicator_refs(text: str) -> list[CellRef]:
 def load_indicators() -> Indicators:
     """The cross-era indicator mapping (``indicators.yaml``), checked against every era's declaration."""
     path = DECLARATIONS_DIR / "indicators.yaml"
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml(path)
     for indicator_id, item in (data.get("indicators") or {}).items():
         item.setdefault("id", indicator_id)
     data["indicators"] = tuple((data.get("indicators") or {}).values())
-    try:
-        indicators = Indicators.model_validate(data)
-    except ValidationError as exc:
-        raise DeclarationError(f"{path}: invalid declaration:\n{exc}") from exc
+    indicators = validated(Indicators, data, path)
     problems = []
     ids = {i.id for i in indicators.indicators}
     for indicator in indicators.indicators:

@@ -5,13 +5,31 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from nianbao.errors import DeclarationError
 from nianbao.formats.model import ERAS, Format, Limits
 from nianbao.paths import DECLARATIONS_DIR, NARRATIVES_DIR
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], data: object, path: Path) -> M:
+    """``data``, read from the declaration file ``path``, as a ``model``; DeclarationError naming the file if it is
+    not one."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise DeclarationError(f"{path}: invalid declaration:\n{exc}") from exc
+
+
+def read_yaml(path: Path) -> dict:
+    """A declaration file as it is written (no includes, no narratives)."""
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
 
 
 def declaration_path(era: str) -> Path:
@@ -40,8 +58,7 @@ def narratives(stem: str) -> dict[str, str]:
 def read_declaration(path: Path) -> dict:
     """A declaration file with its ``include:`` fragments (declarations shared by several eras) and its
     narratives merged in."""
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    data = read_yaml(path)
     merged: dict = {}
     for name in data.pop("include", []):
         merged = _merge(merged, read_declaration(DECLARATIONS_DIR / name))
@@ -57,11 +74,7 @@ def load_format(era: str) -> Format:
     path = declaration_path(era)
     if era not in ERAS or not path.exists():
         raise DeclarationError(f"unknown format era {era!r}", hint=f"known eras: {', '.join(ERAS)}")
-    data = read_declaration(path)
-    try:
-        return Format.model_validate(data)
-    except ValidationError as exc:
-        raise DeclarationError(f"{path}: invalid declaration:\n{exc}") from exc
+    return validated(Format, read_declaration(path), path)
 
 
 @functools.cache

@@ -7,12 +7,11 @@ from __future__ import annotations
 import functools
 import re
 
-import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from nianbao.errors import DeclarationError
 from nianbao.formats.indicators import indicator_refs, load_indicators
-from nianbao.formats.loader import load_format
+from nianbao.formats.loader import load_format, read_yaml, validated
 from nianbao.formats.model import ERAS, CellRef, _Model
 from nianbao.paths import DECLARATIONS_DIR
 
@@ -142,12 +141,7 @@ def _problems(vocabulary: Vocabulary) -> list[str]:
 def load_vocabulary() -> Vocabulary:
     """The prose vocabulary, checked against every era's declaration and the indicators."""
     path = DECLARATIONS_DIR / VOCABULARY_FILE
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    try:
-        vocabulary = Vocabulary.model_validate(data)
-    except ValidationError as exc:
-        raise DeclarationError(f"{path}: invalid declaration:\n{exc}") from exc
+    vocabulary = validated(Vocabulary, read_yaml(path), path)
     if problems := _problems(vocabulary):
         raise DeclarationError(f"{path}: " + "; ".join(problems))
     return vocabulary
