@@ -16,22 +16,21 @@ settings.register_profile("thorough", max_examples=500)
 settings.load_profile("default")
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(config, items):
+def pytest_itemcollected(item):
     """With pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``) a fixture wider than a test is made once
     per worker that uses it: the tests that read the rendered corpus go to one worker, so that the corpus is
-    rendered once, and the tests of a module with a module-scoped fixture stay together. The corpus's tests come
-    first, so that its rendering (the longest fixture) starts at once."""
+    rendered once, and the tests of a module with a module-scoped fixture stay together. (Marked as each test is
+    collected: pytest-xdist reads the groups in its own pytest_collection_modifyitems.)"""
+    definitions = [d for defs in item._fixtureinfo.name2fixturedefs.values() for d in defs]
+    if any(d.argname == "corpus_run" for d in definitions):
+        item.add_marker(pytest.mark.xdist_group("corpus"))
+    elif any(d.scope in ("module", "class", "package") for d in definitions):
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests that read the rendered corpus first, so that its rendering (the longest fixture) starts at once."""
     items.sort(key=lambda item: "corpus_run" not in item.fixturenames)
-    for item in items:
-        definitions = [d for defs in item._fixtureinfo.name2fixturedefs.values() for d in defs]
-        if any(d.argname == "corpus_run" for d in definitions):
-            group = "corpus"
-        elif any(d.scope in ("module", "class", "package") for d in definitions):
-            group = item.nodeid.split("::")[0]
-        else:
-            continue
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_addoption(parser):
