@@ -16,8 +16,8 @@ all: setup               ## set up, then produce every report
 test: setup              ## set up, then run the whole test suite (one worker per core; see tests/conftest.py)
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
-test-fast: setup         ## the tests that run no notebook, no Great Expectations and no subprocess (under a minute)
-	$(BIN)/python -m pytest -m "not e2e and not slow" -q
+test-fast: setup         ## the tests that run no notebook, no Great Expectations and no subprocess (about a minute)
+	$(BIN)/python -m pytest -n auto -m "not e2e and not slow" -q
 
 lint: setup              ## ruff (lint and format check) on src/ and tests/, mypy on src/ (configured in pyproject.toml)
 	$(BIN)/ruff check src tests scripts bench
