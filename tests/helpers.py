@@ -16,6 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pypdf
+from bs4 import BeautifulSoup
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # The 19 published reports the project ships (../shared/reports): all three format eras.
@@ -126,3 +129,51 @@ def text_of(html: str) -> str:
     """The text of an HTML page, without its styles and tags."""
     html = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
     return htmllib.unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+FORBIDDEN_ELEMENTS = ["script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "link", "form", "svg", "math"]
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "xlink:href", "background", "poster", "srcset")
+_CONTROL = re.compile(r"[\x00-\x20]+")
+
+
+def _url(value: str) -> str:
+    return _CONTROL.sub("", value).lower()
+
+
+def assert_safe(page: str) -> BeautifulSoup:
+    """The page holds nothing that runs or fetches, and declares a policy that forbids both."""
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find_all(FORBIDDEN_ELEMENTS) == []
+    policy = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert policy is not None
+    assert "default-src 'none'" in policy["content"] and "script-src" not in policy["content"]
+    metas = [m for m in soup.find_all("meta") if m is not policy]
+    assert not [m for m in metas if m.get("http-equiv")], metas
+    for tag in soup.find_all(True):
+        assert not [a for a in tag.attrs if a.lower().startswith("on")], tag
+        for name in URL_ATTRIBUTES:
+            if tag.get(name) is None:
+                continue
+            url = _url(tag[name])
+            assert not url.startswith(("javascript:", "vbscript:", "data:text/html", "file:")), tag
+            if tag.name == "a" and name == "href":
+                assert url.startswith(("http://", "https://", "#")), tag
+            if tag.name == "img":
+                assert url.startswith("data:image/png;base64,"), tag  # the charts the package embeds
+            else:
+                assert name == "href" and tag.name == "a", tag
+        assert "attachment" not in (tag.get("rel") or []), tag
+        style = (tag.get("style") or "").lower()
+        assert "expression(" not in style and "url(" not in style, tag
+    return soup
+
+
+def assert_no_attachment(pdf: Path, secret: bytes) -> pypdf.PdfReader:
+    """The PDF embeds no file (no embedded-files tree, no file-attachment annotation) and does not hold ``secret``."""
+    data = pdf.read_bytes()
+    reader = pypdf.PdfReader(pdf)
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+    assert b"/EmbeddedFile" not in data and secret not in data
+    annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots") or []]
+    assert [a for a in annotations if a["/Subtype"] == "/FileAttachment"] == []
+    return reader

@@ -5,11 +5,10 @@ and fetches nothing, and the PDF embeds no file."""
 
 from __future__ import annotations
 
-import pypdf
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import ROOT, copy_project, nianbao
+from helpers import ROOT, assert_no_attachment, assert_safe, copy_project, nianbao
 
 pytestmark = pytest.mark.e2e
 
@@ -51,13 +50,7 @@ def test_an_imported_hostile_page_renders_inert(tmp_path):
     report = project / "outputs/hostile/2024"
 
     for page in [report / "report.html", *sorted((report / "sections").glob("*.html"))]:
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        assert soup.find_all(["script", "iframe", "object", "embed", "svg", "link", "base", "form"]) == [], page
-        assert not [(t.name, a) for t in soup.find_all(True) for a in t.attrs if a.startswith("on")], page
-        urls = [t.get(a) for t in soup.find_all(True) for a in ("href", "src") if t.get(a)]
-        assert [u for u in urls if not u.startswith(("http://", "https://", "#", "data:image/png;base64,"))] == [], page
-        policy = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
-        assert policy is not None and "default-src 'none'" in policy["content"], page
+        assert_safe(page.read_text(encoding="utf-8"))
 
     soup = BeautifulSoup((report / "report.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.find("h1").get_text() == "淮安市洪泽区人民政府2024年政府信息公开工作年度报告<script>alert(0)</script>"
@@ -66,12 +59,4 @@ def test_an_imported_hostile_page_renders_inert(tmp_path):
     assert soup.find("a", string="附件") is not None and soup.find("a", string="附件").get("href") is None
     assert "2024年，淮安市洪泽区人民政府坚持以习近平新时代中国特色社会主义思想为指导" in soup.get_text()
 
-    pdf = (report / "report.pdf").read_bytes()
-    reader = pypdf.PdfReader(report / "report.pdf")
-    assert (
-        "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
-        and b"/EmbeddedFile" not in pdf
-        and b"root:x:0:0" not in pdf
-    )
-    annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots") or []]
-    assert [a for a in annotations if a["/Subtype"] == "/FileAttachment"] == []
+    assert_no_attachment(report / "report.pdf", b"root:x:0:0")

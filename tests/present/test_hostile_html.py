@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import io
-import re
 
 import pypdf
 import pytest
@@ -19,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
+from helpers import assert_no_attachment, assert_safe
 from nianbao.checks.results import Check, Validation
 from nianbao.inputs.report import Report, load_report
 from nianbao.present import render
@@ -87,42 +87,6 @@ PAYLOADS = [
     "<template><script>alert(1)</script></template>",
     "<xmp><script>alert(1)</script></xmp>",
 ]
-
-FORBIDDEN_ELEMENTS = ["script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "link", "form", "svg", "math"]
-URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "xlink:href", "background", "poster", "srcset")
-_CONTROL = re.compile(r"[\x00-\x20]+")
-
-
-def _url(value: str) -> str:
-    return _CONTROL.sub("", value).lower()
-
-
-def assert_safe(page: str) -> BeautifulSoup:
-    """The page holds nothing that runs or fetches, and declares a policy that forbids both."""
-    soup = BeautifulSoup(page, "html.parser")
-    assert soup.find_all(FORBIDDEN_ELEMENTS) == []
-    policy = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
-    assert policy is not None
-    assert "default-src 'none'" in policy["content"] and "script-src" not in policy["content"]
-    metas = [m for m in soup.find_all("meta") if m is not policy]
-    assert not [m for m in metas if m.get("http-equiv")], metas
-    for tag in soup.find_all(True):
-        assert not [a for a in tag.attrs if a.lower().startswith("on")], tag
-        for name in URL_ATTRIBUTES:
-            if tag.get(name) is None:
-                continue
-            url = _url(tag[name])
-            assert not url.startswith(("javascript:", "vbscript:", "data:text/html", "file:")), tag
-            if tag.name == "a" and name == "href":
-                assert url.startswith(("http://", "https://", "#")), tag
-            if tag.name == "img":
-                assert url.startswith("data:image/png;base64,"), tag  # the charts the package embeds
-            else:
-                assert name == "href" and tag.name == "a", tag
-        assert "attachment" not in (tag.get("rel") or []), tag
-        style = (tag.get("style") or "").lower()
-        assert "expression(" not in style and "url(" not in style, tag
-    return soup
 
 
 def _hostile_report(report: Report, markup: str) -> Report:
@@ -273,15 +237,7 @@ class TestPdf:
             <img src="file://example.invalid{build}/chart.png">
             <img src="chart.png"><img src="{inline}"></body></html>"""
         refused = render.write_pdf(html, build / "report.pdf", base_url=build)
-        data = (build / "report.pdf").read_bytes()
-        reader = pypdf.PdfReader(build / "report.pdf")
-        assert (
-            "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
-            and b"/EmbeddedFile" not in data
-            and b"SECRET" not in data
-        )
-        annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots") or []]
-        assert [a for a in annotations if a["/Subtype"] == "/FileAttachment"] == []
+        reader = assert_no_attachment(build / "report.pdf", b"SECRET")
         assert len(reader.pages[0].images) == 2  # the file in the build folder and the data: URI
         assert set(refused) == {
             "http://example.invalid/x.css",
