@@ -54,7 +54,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 lock:                    ## re-resolve requirements.lock from pyproject.toml
-	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --extra lint --python-version 3.11 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --extra lint --extra dask --python-version 3.11 --quiet -o requirements.lock
 
 expectations: setup      ## regenerate expectations/ from the format declarations
 	$(BIN)/nianbao expectations --write
