@@ -2,8 +2,9 @@
 
 ``published/pingtan-2021.html`` is 平潭 2021 made into a page like the government sites publish: the tables in the
 official layout with rowspan/colspan, the text in <p>, and around them a header, a menu, a breadcrumb, an info bar,
-share and related links, a footer and scripts. ``published/pingtan-2015.html`` is the old-format report of 2015 with
-its 统计表."""
+share and related links, a footer and scripts; ``published/shanghai-office-2019.html`` is 上海市政府办公厅 2019 (2019
+format) on a page of another site's layout. ``published/pingtan-2015.html`` is the old-format report of 2015 with its
+统计表."""
 
 from __future__ import annotations
 
@@ -33,23 +34,39 @@ def _variant(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
+PAGES = [
+    ("pingtan", 2021, "2021-standard", ("当前位置", "发布时间", "分享到", "相关链接", "主办单位", "document.write", "搜索")),
+    ("shanghai-office", 2019, "2019", ("您当前的位置", "浏览次数", "上一篇", "版权所有", "网站地图")),
+]
+
+
+@pytest.mark.parametrize("body, year, era, clutter", PAGES, ids=[f"{b}-{y}" for b, y, _, _ in PAGES])
 class TestImportPage:
-    def test_tables_equal_the_data_cell_by_cell(self):
-        imported = _import(PAGE)
-        folder = ROOT / "data/pingtan/2021"
+    """平潭 2021 (2021 format, （六） in three rows) and 上海市政府办公厅 2019 (2019 format, empty cells, 251000元)."""
+
+    def test_tables_equal_the_data_cell_by_cell(self, body, year, era, clutter):
+        imported = _import(FIXTURES / f"{body}-{year}.html", era, year)
+        folder = ROOT / "data" / body / str(year)
         assert {f"{t}.csv" for t in imported.tables} == {p.name for p in folder.glob("*.csv")}
         for table_id in imported.tables:
             assert imported.csv_text(table_id) == (folder / f"{table_id}.csv").read_text(encoding="utf-8"), table_id
 
-    def test_prose_is_the_data_without_the_page_around_it(self):
-        imported = _import(PAGE)
-        folder = ROOT / "data/pingtan/2021/prose"
+    def test_prose_is_the_data_without_the_page_around_it(self, body, year, era, clutter):
+        imported = _import(FIXTURES / f"{body}-{year}.html", era, year)
+        folder = ROOT / "data" / body / str(year) / "prose"
         assert set(imported.prose) == {p.stem for p in folder.glob("*.md")}
         for chapter, text in imported.prose.items():
             assert text == (folder / f"{chapter}.md").read_text(encoding="utf-8"), chapter
         everything = "".join(imported.prose.values())
-        for clutter in ("当前位置", "发布时间", "分享到", "相关链接", "主办单位", "document.write", "搜索"):
-            assert clutter not in everything
+        for words in clutter:
+            assert words not in everything
+
+
+class TestPageDetails:
+    def test_empty_cells_stay_empty(self):
+        imported = _import(FIXTURES / "shanghai-office-2019.html", "2019", 2019)
+        assert imported.tables["requests"][3] == ["（一）予以公开", "258", "12", "", "", "1", "1", ""]
+        assert imported.tables["procurement"][1] == ["政府集中采购", "6", "251000元"]
 
     def test_title_and_headings(self):
         imported = _import(PAGE)
