@@ -72,6 +72,12 @@ class TestDefaults:
         assert f"{issuer[:2]} {year}" in section or f"{body} {year}" in section, section[:300]
         assert "make lab" in section
 
+    def test_make_lab_opens_the_notebooks_with_the_project_kernel(self):
+        text = (ROOT / "Makefile").read_text(encoding="utf-8")
+        assert re.search(r"^lab: setup\b.*\n\t\$\(BIN\)/jupyter lab notebooks/$", text, re.M)
+        assert "$(BIN)/python -m ipykernel install --sys-prefix --name python3" in text
+        assert {json.loads(p.read_text(encoding="utf-8"))["metadata"]["kernelspec"]["name"] for p in NOTEBOOKS} == {"python3"}
+
     @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
     def test_the_session_is_told_which_notebook_it_is(self, path):
         """So that a notebook the default report's format does not use says so instead of failing."""
