@@ -144,3 +144,25 @@ class TestReadHtml:
             encoding="utf-8",
         )
         assert [line.text for line in read_html(path).lines] == ["一、总体情况", "正文"]
+
+    def test_a_hostile_page_is_read_as_text_and_nothing_is_fetched(self, tmp_path, monkeypatch):
+        import socket
+
+        def no_network(*args, **kwargs):
+            raise AssertionError("the reader opened a connection")
+
+        monkeypatch.setattr(socket, "socket", no_network)
+        monkeypatch.setattr(socket, "create_connection", no_network)
+        page = (
+            PAGE.read_text(encoding="utf-8")
+            .replace("<html lang", '<!DOCTYPE html SYSTEM "http://attacker.example/x.dtd"><html lang', 1)
+            .replace(
+                ">2021年，无收取信息处理费情况。<",
+                '>2021年，无收取<img src="http://attacker.example/a.png" onerror="alert(1)">'
+                '&lt;script&gt;alert(2)&lt;/script&gt;<iframe src="http://attacker.example/"></iframe><',
+            )
+        )
+        path = tmp_path / "page.html"
+        path.write_text(page, encoding="utf-8")
+        imported = _import(path)
+        assert imported.prose["other"] == "2021年，无收取<script>alert(2)</script>\n"
