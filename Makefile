@@ -5,13 +5,16 @@ BIN    := $(VENV)/bin
 BODY   ?= dongyang
 YEAR   ?= 2017
 
-.PHONY: report all test test-fast lint format golden mutate bench setup system-deps lock expectations clean
+.PHONY: report all lab test test-fast lint format golden mutate bench setup system-deps lock expectations clean
 
 report: setup            ## set up, then produce outputs/$(BODY)/$(YEAR)/
 	$(BIN)/nianbao run $(BODY) $(YEAR)
 
 all: setup               ## set up, then produce every report
 	$(BIN)/nianbao run --all
+
+lab: setup               ## set up, then open notebooks/ in JupyterLab (each parameters cell defaults to the default report)
+	$(BIN)/jupyter lab notebooks/
 
 test: setup              ## set up, then run the whole test suite (one worker per core; see tests/conftest.py)
 	$(BIN)/python -m pytest -n auto --dist loadgroup

@@ -230,20 +230,34 @@ def expectations(write, root) -> None:
 @click.argument("text", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--body", required=True, help="Body id (folder name under data/ and params/).")
 @click.option("--year", required=True, type=int)
-@click.option("--era", required=True, type=click.Choice(["2019", "2021-standard"]), help="Format era of the tables.")
+@click.option(
+    "--era",
+    required=True,
+    type=click.Choice(["old-free-text", "2019", "2021-standard"]),
+    help="Format era of the tables (old-free-text: a PDF or web page with a 统计表).",
+)
 @click.option("--issuer", required=True, help="Issuing body as printed.")
 @click.option("--scope", default="本机关", show_default=True, help="How the narrative names the body (全区, 本机关…).")
 @ROOT_OPTION
 def import_report(*, text, body, year, era, issuer, scope, root) -> None:
-    """Create data/BODY/YEAR/ and params/BODY/YEAR.yaml from a published report's text with pipe tables."""
+    """Create data/BODY/YEAR/ and params/BODY/YEAR.yaml from a published report: its text with pipe tables, its
+    PDF (with a text layer) or its saved web page (.html, .htm)."""
     from nianbao.formats import load_format
     from nianbao.inputs.importer import Target, import_report, import_text
+    from nianbao.inputs.published import PUBLISHED_SUFFIXES, import_published
 
     target = Target(body, year, era, issuer, scope)
     with _reported_errors():
         target.check()
-        imported = import_text(text, load_format(era))
-        written = import_report(imported, ProjectLayout.at(root), target, text)
+        suffix = text.suffix.lower()
+        if suffix in PUBLISHED_SUFFIXES:
+            imported = import_published(text, load_format(era), year)
+            written = import_report(imported, ProjectLayout.at(root), target, text, copy_as=f"published{suffix}")
+        else:
+            if era == "old-free-text":
+                raise InputError("旧格式报告只能从 PDF 或网页导入其统计表", path=text, expected=" / ".join(PUBLISHED_SUFFIXES))
+            imported = import_text(text, load_format(era))
+            written = import_report(imported, ProjectLayout.at(root), target, text)
     params = written[-1]
     for path in written:
         click.echo(f"wrote {display_path(path)}")

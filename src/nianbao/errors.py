@@ -127,6 +127,21 @@ class TextImportError(InputError):
     """A published report's text cannot be split into the tables its format declares."""
 
 
+class PublishedImportError(TextImportError):
+    """A published report (PDF or web page) has cells the importer could not place: a row label, a column or a table
+    its format does not declare, or a declared table it did not find. ``problems`` lists every one, each with where
+    it is printed (page or table and row) and the printed text."""
+
+    def __init__(self, message: str, problems: list[str], *, path: Path | str | None = None, hint: str | None = None):
+        self.problems = list(problems)
+        listed = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{message}\n{listed}" if listed else message, path=path, hint=hint)
+
+
+class ScannedPdfError(TextImportError):
+    """A PDF whose pages are images (a scan) has no text layer to import; nianbao does no OCR."""
+
+
 class DeclarationError(NianbaoError):
     """A format declaration shipped with the package is inconsistent (a bug in the declaration, not user input)."""
 

@@ -64,3 +64,22 @@ class TestSessionChapters:
         assert len(tables) == 2  # 15 years, at most 8 per table
         assert "2011" in tables[0] and "2018" in tables[0] and "2019" in tables[1] and "2025" in tables[1]
         assert shown[1].startswith('<p class="narrative">本附录比较2011—2025年的报告')
+
+
+class TestSessionNotebook:
+    def test_a_notebook_the_format_does_not_use_says_so_and_shows_nothing(self, root, monkeypatch):
+        shown: list = []
+        monkeypatch.setattr(session_module, "_html", shown.append)
+        session = session_module.open_report("dongyang", 2017, root=root, notebook="21_tables_applications.ipynb")
+        session.heading("applications")
+        session.narrative("outcomes")  # a narrative of the 2019/2021 formats only
+        session.table("requests")
+        assert len(shown) == 1 and shown[0].startswith('<p class="analyst-note">dongyang 2017 的报告是旧格式')
+        assert "2019年试行格式" in shown[0] and "2021年格式" in shown[0] and "21_tables_applications.ipynb" in shown[0]
+
+    def test_a_notebook_of_the_format_shows_its_chapter(self, root, monkeypatch):
+        shown: list = []
+        monkeypatch.setattr(session_module, "_html", shown.append)
+        session = session_module.open_report("dongyang", 2017, root=root, notebook="20_applications.ipynb")
+        session.heading("applications")
+        assert shown == ['<h2 class="chapter" id="applications">三、政府信息依申请公开办理情况</h2>']

@@ -162,7 +162,12 @@ def _prose(lines: list[str], start: int, out: Imported) -> None:
 
 def import_text(path: Path, fmt: Format) -> Imported:
     """Split a published report (text with pipe tables) into the tables and prose chapters of ``fmt``."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise TextImportError(
+            "不是 UTF-8 文本", path=path, value=f"第 {exc.start} 字节", hint="PDF、网页请以 .pdf、.html 为扩展名导入"
+        ) from None
     # The corpus files start with source, format and completeness lines and bracketed transcription notes.
     start = 0
     while start < len(lines) and (
@@ -186,8 +191,9 @@ def import_text(path: Path, fmt: Format) -> Imported:
     return out
 
 
-def write_imported(imported: Imported, folder: Path, published: Path) -> list[Path]:
-    """Write the tables, prose and a copy of the published text into ``folder`` (which must not exist)."""
+def write_imported(imported: Imported, folder: Path, published: Path, copy_as: str = "published.txt") -> list[Path]:
+    """Write the tables, prose and a copy of the published report (named ``copy_as``) into ``folder`` (which must
+    not exist)."""
     if folder.exists():
         raise TextImportError("数据目录已存在，不会覆盖", path=folder, hint="原始数据不可变：先确认后手动删除或改名")
     (folder / "prose").mkdir(parents=True)
@@ -200,7 +206,7 @@ def write_imported(imported: Imported, folder: Path, published: Path) -> list[Pa
         path = folder / "prose" / f"{chapter}.md"
         path.write_text(text, encoding="utf-8")
         written.append(path)
-    copy = folder / "published.txt"
+    copy = folder / copy_as
     copy.write_bytes(Path(published).read_bytes())
     written.append(copy)
     return written
@@ -229,9 +235,12 @@ class Target:
                 raise TextImportError("--body 或 --year 无效", value=value, expected=expected) from None
 
 
-def import_report(imported: Imported, layout: ProjectLayout, target: Target, published: Path) -> list[Path]:
+def import_report(
+    imported: Imported, layout: ProjectLayout, target: Target, published: Path, *, copy_as: str = "published.txt"
+) -> list[Path]:
     """Write ``data/<body>/<year>/`` and ``params/<body>/<year>.yaml`` together, or nothing: both are written into a
-    staging folder first and moved into place at the end; an existing folder or file is never overwritten."""
+    staging folder first and moved into place at the end; an existing folder or file is never overwritten. The
+    published report is kept beside the data as ``copy_as``."""
     target.check()
     data_dir = layout.data_dir(target.body, target.year)
     params = layout.params_file(target.body, target.year)
@@ -242,7 +251,7 @@ def import_report(imported: Imported, layout: ProjectLayout, target: Target, pub
     params.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.year}.import-", dir=data_dir.parent))
     try:
-        written = write_imported(imported, staging / "data", published)
+        written = write_imported(imported, staging / "data", published, copy_as)
         write_params(imported, staging / "params.yaml", target)
         os.rename(staging / "data", data_dir)
         try:

@@ -40,11 +40,12 @@ class Session:
         self.output_dir = output_dir
         self.font = font
         self.hidden = False  # the current chapter is not part of this report: its content is not shown
+        self.unused = False  # the notebook is not one of this report's format: nothing of it is shown
 
     # --- report content -------------------------------------------------------------------------------
     def heading(self, chapter_id: str) -> None:
         """Start a chapter; the content of a chapter this report does not have is left out up to the next one."""
-        self.hidden = not self.report.shows(chapter_id)
+        self.hidden = self.unused or not self.report.shows(chapter_id)
         if not self.hidden:
             _html(f'<h2 class="chapter" id="{chapter_id}">{html.escape(self.report.params.heading(chapter_id))}</h2>')
 
@@ -137,15 +138,36 @@ class Session:
         return result
 
     def show_validation(self, result) -> None:
-        _html(report_html.validation_html(self.report, result))
+        if not self.unused:
+            _html(report_html.validation_html(self.report, result))
+
+    def _not_this_format(self, notebook: str) -> None:
+        """Say that this report's format does not use ``notebook``, which formats do, and how to open one of them."""
+        from nianbao.formats import ERAS, load_format
+
+        self.unused = self.hidden = True
+        users = [load_format(era).name for era in ERAS if any(nb.file == notebook for nb in load_format(era).notebooks)]
+        params = self.report.params
+        text = (
+            f"{params.body} {params.year} 的报告是{self.report.format.name}，不使用本笔记本（{notebook}）；"
+            f"使用它的是{'、'.join(users) or '（没有格式）'}的报告。"
+            "在参数单元格中把 body、year 改为这种格式的一个报告（nianbao list 列出全部报告）后重新运行。"
+        )
+        _html(f'<p class="analyst-note">{html.escape(text)}</p>')
 
 
-def open_report(body: str, year: int, root: str | Path = "..", output_dir: str | Path | None = None) -> Session:
-    """Load and check a report; ``output_dir`` receives charts and the validation result."""
+def open_report(
+    body: str, year: int, root: str | Path = "..", output_dir: str | Path | None = None, *, notebook: str | None = None
+) -> Session:
+    """Load and check a report; ``output_dir`` receives charts and the validation result. ``notebook``: the file
+    name of the calling notebook; when the report's format does not use it, the session says so and shows nothing."""
     report = load_report(root, body, year)
     font = cjk_font(report.params.font)
     use_in_matplotlib(font)
     out = Path(output_dir) if output_dir else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    return Session(report, out, font)
+    session = Session(report, out, font)
+    if notebook is not None and all(nb.file != notebook for nb in report.format.notebooks):
+        session._not_this_format(notebook)
+    return session
