@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from nianbao.entry.layout import SheetLayout, ValueCell, template_rows, workbook_layout
 from nianbao.entry.newyear import workbook_path
 from nianbao.entry.writer import META_KEYS, META_SHEET, META_TOP
-from nianbao.errors import DataError, ReportExists, ReportNotFound, WorkbookError, did_you_mean
+from nianbao.errors import DataError, ReportExists, ReportNotFound, WorkbookError
 from nianbao.formats import Format
 from nianbao.inputs.params import load_params
 from nianbao.inputs.tables import parse_cell, read_tables
@@ -111,16 +111,16 @@ def check_meta(path: Path, meta: dict[str, str], *, body: str, year: int, era: s
             )
 
 
-def _sheet(path: Path, workbook, layout: SheetLayout) -> Sheet:
+def _sheet(path: Path, workbook, layouts: list[SheetLayout], layout: SheetLayout) -> Sheet:
     if layout.name not in workbook.sheetnames:
-        others = [n for n in workbook.sheetnames if n != META_SHEET]
-        guess = did_you_mean(layout.name, others)
+        unknown = [n for n in workbook.sheetnames if n not in {META_SHEET, *(s.name for s in layouts)}]
+        named = "、".join(f"“{n}”" for n in unknown)
         raise WorkbookError(
             f"缺少工作表“{layout.name}”",
             path=path,
             value="、".join(workbook.sheetnames),
             expected=layout.name,
-            hint=f"工作表是否被改名为“{guess}”？请改回“{layout.name}”" if guess else "工作表名称不能改动",
+            hint=f"工作表是否被改名为{named}？请改回“{layout.name}”" if unknown else "工作表被删除了？请用原工作簿填写",
         )
     return Sheet(path, layout, workbook[layout.name])
 
@@ -222,8 +222,9 @@ def read_workbook(path: Path, fmt: Format, *, body: str, year: int) -> dict[str,
     check_meta(path, meta, body=body, year=year, era=fmt.era)
     variants = _variants(meta["variants"])
     records: dict[str, list[list[str]]] = {}
-    for layout in workbook_layout(fmt, variants):
-        sheet = _sheet(path, workbook, layout)
+    layouts = workbook_layout(fmt, variants)
+    for layout in layouts:
+        sheet = _sheet(path, workbook, layouts, layout)
         _check_labels(sheet)
         _check_merges(sheet)
         records.update(_records(sheet, fmt, variants))
