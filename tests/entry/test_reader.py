@@ -154,3 +154,35 @@ class TestEntered:
         path.write_text("指标,本年\n行政许可,0\n", encoding="utf-8")
         assert entered(path)
         assert not entered(tmp_path / "missing.csv")
+
+
+class TestFreeRows:
+    """The old format's categories, whose labels the body writes into the workbook."""
+
+    @pytest.fixture
+    def old(self, tmp_path):
+        layout = ProjectLayout.at(copy_project(tmp_path / "project", reports=[("dongyang", 2017)]))
+        create(layout, NewReport("dongyang", 2018))
+        return layout, workbook_path(layout, "dongyang", 2018)
+
+    def test_labelled_rows_are_read_in_order(self, old):
+        layout, book = old
+        sheet_name = load_format("old-free-text").tables["proactive_categories"].title
+
+        def categories(workbook):
+            sheet = workbook[sheet_name]
+            sheet["A5"], sheet["B5"] = "财政预决算", 12
+            sheet["A7"], sheet["B7"] = "人事信息", 3
+
+        edited(book, categories)
+        import_workbook(book, layout, body="dongyang", year=2018)
+        rows = read_csv(layout.data_dir("dongyang", 2018) / "proactive_categories.csv")
+        assert rows == [["指标", "本年", "历年累计"], ["财政预决算", "12", ""], ["人事信息", "3", ""]]
+
+    def test_a_number_without_its_label(self, old):
+        _, book = old
+        sheet_name = load_format("old-free-text").tables["proactive_categories"].title
+        edited(book, lambda wb: wb[sheet_name].__setitem__("B6", 4))
+        with pytest.raises(WorkbookError, match="指标名称为空") as info:
+            read_workbook(book, load_format("old-free-text"), body="dongyang", year=2018)
+        assert info.value.cell == "A6"
