@@ -166,6 +166,7 @@ def book_for(params: Params, variants: dict[str, str], previous: Previous | None
     return Book(
         body=params.body,
         year=params.year,
+        title=params.title,
         era=fmt.era,
         format_name=fmt.name,
         variants=variants,

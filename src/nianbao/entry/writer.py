@@ -51,6 +51,7 @@ class Book:
 
     body: str
     year: int
+    title: str
     era: str
     format_name: str
     variants: dict[str, str]
@@ -61,7 +62,7 @@ class Book:
 
 
 def _meta_sheet(sheet: Worksheet, book: Book) -> None:
-    sheet["A1"] = f"{book.year}年政府信息公开工作年度报告 数据填报表"
+    sheet["A1"] = f"{book.title} 数据填报表"
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = f"格式：{book.format_name}"
     values = {
@@ -72,7 +73,7 @@ def _meta_sheet(sheet: Worksheet, book: Book) -> None:
     }
     for offset, (key, label) in enumerate(META_KEYS.items()):
         sheet.cell(META_TOP + offset, 1, label).font = Font(bold=True)
-        sheet.cell(META_TOP + offset, 2, values[key])
+        sheet.cell(META_TOP + offset, 2, values[key]).alignment = Alignment(horizontal="left")
     notes = [
         "填写方法：在黄色单元格中填写公布的数字；未报告的单元格留空（留空与 0 不同）。",
         "不要移动、插入或删除行列，不要改工作表名称，不要拆分合并单元格，数值单元格中不要写公式。",
@@ -209,16 +210,22 @@ def check_cells(layout: SheetLayout, lines: list[CheckLine]) -> list[str]:
     return [address(top + 2 + index, 6) for index in range(len(lines))]
 
 
+def _fit(sheet: Worksheet) -> None:
+    """Printed landscape, as wide as one page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def build(book: Book) -> Workbook:
     workbook = Workbook()
     _meta_sheet(workbook.active, book)
     workbook.active.title = META_SHEET
+    _fit(workbook.active)
     for layout in book.sheets:
         sheet = workbook.create_sheet(layout.name)
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        _fit(sheet)
         _table(sheet, layout)
         _sizes(sheet, layout)
         _validations(sheet, layout, book.max_number)
