@@ -186,3 +186,17 @@ class TestFreeRows:
         with pytest.raises(WorkbookError, match="指标名称为空") as info:
             read_workbook(book, load_format("old-free-text"), body="dongyang", year=2018)
         assert info.value.cell == "A6"
+
+
+class TestOpen:
+    def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_unread(self, tmp_path):
+        import zipfile
+
+        from nianbao.entry.reader import MAX_UNPACKED
+
+        path = tmp_path / "bomb.xlsx"
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (MAX_UNPACKED + 1))
+        assert path.stat().st_size < 100_000
+        with pytest.raises(WorkbookError, match="解压后超过"):
+            read_workbook(path, FMT, body="pingtan", year=2022)

@@ -37,8 +37,8 @@ from nianbao.inputs.params import load_params
 from nianbao.inputs.tables import parse_cell, read_tables
 from nianbao.paths import ProjectLayout
 
-MAX_BYTES = 20 * 1024 * 1024  # a filled workbook is some 30 KiB
-MAX_UNPACKED = 100 * 1024 * 1024  # what its parts may unpack to (a zip bomb is refused unread)
+MAX_BYTES = 5 * 1024 * 1024  # the workbook of a 2021-format report is some 20 KiB
+MAX_UNPACKED = 20 * 1024 * 1024  # what its parts may unpack to (some 100 KiB; a zip bomb is refused unread)
 
 
 @dataclass(frozen=True)
