@@ -200,3 +200,9 @@ class TestOpen:
         assert path.stat().st_size < 100_000
         with pytest.raises(WorkbookError, match="解压后超过"):
             read_workbook(path, FMT, body="pingtan", year=2022)
+
+    def test_a_cell_beyond_the_data_limits(self, filled):
+        _, book = filled
+        edited(book, lambda wb: wb["表四"].__setitem__("B7", "1" * (FMT.limits.data.cell_chars + 1)))
+        error = refused(book)
+        assert error.cell == "B7" and "上限" in str(error)

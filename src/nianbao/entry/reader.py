@@ -32,7 +32,7 @@ from nianbao.entry.layout import SheetLayout, ValueCell, template_rows, workbook
 from nianbao.entry.newyear import workbook_path
 from nianbao.entry.writer import META_KEYS, META_SHEET, META_TOP
 from nianbao.errors import DataError, ReportExists, ReportNotFound, WorkbookError
-from nianbao.formats import Format
+from nianbao.formats import DataLimits, Format
 from nianbao.inputs.params import load_params
 from nianbao.inputs.tables import parse_cell, read_tables
 from nianbao.paths import ProjectLayout
@@ -167,7 +167,7 @@ def _bounds(merged) -> tuple[int, int, int, int]:
     return merged.min_row, merged.max_row, merged.min_col, merged.max_col
 
 
-def _value(sheet: Sheet, cell: ValueCell, max_number: int) -> str:
+def _value(sheet: Sheet, cell: ValueCell, limits: DataLimits) -> str:
     """One value cell as text, read by the data loader's cell reader; WorkbookError naming the cell."""
     found = sheet.sheet[cell.at]
     if found.data_type == "f" or isinstance(found.value, ArrayFormula | DataTableFormula):
@@ -179,8 +179,10 @@ def _value(sheet: Sheet, cell: ValueCell, max_number: int) -> str:
             hint="复制后用“选择性粘贴—数值”替换公式",
         )
     raw = _text(found.value)
+    if len(raw) > limits.cell_chars:
+        raise sheet.error(f"单元格有 {len(raw)} 个字符，超过 {limits.cell_chars} 个字符的上限", cell.at, value=raw)
     try:
-        parse_cell(raw, cell.kind, path=sheet.path, line=found.row, column=cell.at, max_number=max_number)
+        parse_cell(raw, cell.kind, path=sheet.path, line=found.row, column=cell.at, max_number=limits.max_number)
     except DataError as exc:
         raise sheet.error(exc.reason, cell.at, value=raw, expected=exc.expected, hint=exc.hint) from None
     return raw
@@ -189,7 +191,7 @@ def _value(sheet: Sheet, cell: ValueCell, max_number: int) -> str:
 def _records(sheet: Sheet, fmt: Format, variants: dict[str, str]) -> dict[str, list[list[str]]]:
     """The data files of the sheet's tables (header first), every cell as typed."""
     limits = fmt.limits.data
-    values = {cell.at: _value(sheet, cell, limits.max_number) for cell in sheet.layout.values}
+    values = {cell.at: _value(sheet, cell, limits) for cell in sheet.layout.values}
     records = {}
     for table_id in sheet.layout.tables:
         table = fmt.tables[table_id]
