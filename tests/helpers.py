@@ -177,3 +177,55 @@ def assert_no_attachment(pdf: Path, secret: bytes) -> pypdf.PdfReader:
     annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots") or []]
     assert [a for a in annotations if a["/Subtype"] == "/FileAttachment"] == []
     return reader
+
+
+# --- workbooks (nianbao new / nianbao import book.xlsx) ---------------------------------------------------------
+def fill_workbook(book: Path, data_dir: Path, fmt) -> None:
+    """Type the data files of ``data_dir`` into the workbook ``book`` as an analyst would: a number as a number, any
+    other cell (``251000元``) as text, an empty cell left empty. Cells are found by the workbook's own layout."""
+    from decimal import Decimal, InvalidOperation
+
+    import openpyxl
+
+    from nianbao.entry.layout import workbook_layout
+    from nianbao.entry.writer import META_KEYS, META_SHEET, META_TOP
+    from nianbao.inputs.tables import read_tables
+
+    tables = read_tables(data_dir, fmt)
+    workbook = openpyxl.load_workbook(book)
+    text = workbook[META_SHEET].cell(META_TOP + list(META_KEYS).index("variants"), 2).value or ""
+    variants = dict(item.split("=", 1) for item in text.split("；") if "=" in item)
+    for sheet in workbook_layout(fmt, variants):
+        for cell in sheet.values:
+            row = tables[cell.table].find(cell.row) if cell.table in tables else None
+            found = row.cells.get(cell.column) if row is not None else None
+            raw = found.raw.strip() if found is not None else ""
+            try:
+                number = Decimal(raw)
+                value: object = int(number) if number == number.to_integral_value() else float(number)
+            except InvalidOperation:
+                value = raw or None
+            workbook[sheet.name][cell.at] = value
+    workbook.save(book)
+
+
+def recalculated(book: Path, folder: Path) -> Path:
+    """``book`` opened, recalculated and saved by LibreOffice (headless, with a profile of its own in ``folder``), so
+    that its formulas' cached values can be read (openpyxl ``data_only=True``)."""
+    out = folder / "recalculated"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(book),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return out / book.name

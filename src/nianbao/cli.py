@@ -1,4 +1,4 @@
-"""Command line: ``nianbao run|validate|fields|list|expectations|import``.
+"""Command line: ``nianbao run|validate|fields|list|expectations|import|new``.
 
 Exit codes (``ExitCode``): 0 success; 1 critical validation failure (``run --all``: a report was not rendered);
 2 usage or input error; 3 execution error (a notebook failed, or a file could not be written); 130 interrupted
@@ -232,20 +232,26 @@ def expectations(write, root) -> None:
 @click.option("--year", required=True, type=int)
 @click.option(
     "--era",
-    required=True,
     type=click.Choice(["old-free-text", "2019", "2021-standard"]),
-    help="Format era of the tables (old-free-text: a PDF or web page with a 统计表).",
+    help="Format era of the tables (text, PDF or web page; old-free-text: a PDF or web page with a 统计表).",
 )
-@click.option("--issuer", required=True, help="Issuing body as printed.")
+@click.option("--issuer", help="Issuing body as printed (text, PDF or web page).")
 @click.option("--scope", default="本机关", show_default=True, help="How the narrative names the body (全区, 本机关…).")
+@click.option("--replace", is_flag=True, help="Workbook import: replace data files that already hold data.")
 @ROOT_OPTION
-def import_report(*, text, body, year, era, issuer, scope, root) -> None:
+def import_report(*, text, body, year, era, issuer, scope, replace, root) -> None:
     """Create data/BODY/YEAR/ and params/BODY/YEAR.yaml from a published report: its text with pipe tables, its
-    PDF (with a text layer) or its saved web page (.html, .htm)."""
+    PDF (with a text layer) or its saved web page (.html, .htm); or write the data files of BODY YEAR from the
+    workbook (.xlsx) made by `nianbao new`."""
     from nianbao.formats import load_format
     from nianbao.inputs.importer import Target, import_report, import_text
     from nianbao.inputs.published import PUBLISHED_SUFFIXES, import_published
 
+    if text.suffix.lower() == ".xlsx":
+        _import_workbook(text, root=root, body=body, year=year, replace=replace)
+        return
+    if era is None or issuer is None:
+        raise click.UsageError("importing a published report needs --era and --issuer")
     target = Target(body, year, era, issuer, scope)
     with _reported_errors():
         target.check()
@@ -262,6 +268,40 @@ def import_report(*, text, body, year, era, issuer, scope, root) -> None:
     for path in written:
         click.echo(f"wrote {display_path(path)}")
     click.echo(f"下一步: 核对 {display_path(params)}（发布日期、占比精度），然后运行 nianbao validate {body} {year}")
+
+
+def _import_workbook(book: Path, *, root: Path, body: str, year: int, replace: bool) -> None:
+    from nianbao.entry.reader import import_workbook
+
+    with _reported_errors():
+        written = import_workbook(book, ProjectLayout.at(root), body=body, year=year, replace=replace)
+    for path in written:
+        click.echo(f"wrote {display_path(path)}")
+    click.echo(f"下一步: nianbao validate {body} {year}")
+
+
+@main.command(name="new")
+@click.argument("body")
+@click.argument("year", type=int)
+@click.option("--era", help="Format era (default: the era of the body's latest earlier report).")
+@click.option("--issuer", help="Issuing body as printed (default: last year's).")
+@click.option("--scope", help="How the narrative names the body (default: last year's, else 本机关).")
+@click.option("--title", help="The report's title (default: last year's with the year changed).")
+@click.option("--variant", help="Layout variant of the tables that have one (e.g. split or single for （六）其他处理).")
+@ROOT_OPTION
+def new(*, body, year, era, issuer, scope, title, variant, root) -> None:
+    """Start a report: params/BODY/YEAR.yaml, blank data files and prose stubs in data/BODY/YEAR/, and the workbook
+    data/BODY/YEAR/BODY-YEAR.xlsx to fill in (then `nianbao import` it)."""
+    from nianbao.entry.newyear import NewReport, create, workbook_path
+
+    request = NewReport(body, year, era=era, issuer=issuer, scope=scope, title=title, variant=variant)
+    layout = ProjectLayout.at(root)
+    with _reported_errors():
+        written = create(layout, request)
+    for path in written:
+        click.echo(f"wrote {display_path(path)}")
+    book = display_path(workbook_path(layout, body, year))
+    click.echo(f"下一步: 在 Excel/WPS 中填写 {book}，然后运行 nianbao import {book} --body {body} --year {year}")
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ class InputError(NianbaoError):
         expected: str | None = None,
         hint: str | None = None,
     ):
+        self.reason = message  # what is wrong, without where and what was expected
         self.path = Path(path) if path is not None else None
         self.line = line
         self.column = column
@@ -117,6 +118,35 @@ class ParamsError(InputError):
 
 class DataError(InputError):
     """A data file of a report is missing or cannot be read as the format declares."""
+
+
+class WorkbookError(DataError):
+    """A workbook read back into the data files (``nianbao import book.xlsx``) is not laid out as its format's
+    workbook, or one of its cells is not a value; ``sheet`` and ``cell`` (an address such as C7) locate it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        sheet: str | None = None,
+        cell: str | None = None,
+        value: object = None,
+        expected: str | None = None,
+        hint: str | None = None,
+    ):
+        super().__init__(message, path=path, value=value, expected=expected, hint=hint)
+        self.sheet = sheet
+        self.cell = cell
+        where = [display_path(self.path)] if self.path is not None else []
+        where += [f"工作表“{sheet}”"] if sheet is not None else []
+        where += [f"单元格 {cell}"] if cell is not None else []
+        text = message + (f"：{echo(value)}" if value is not None else "") + (f"；应为 {expected}" if expected else "")
+        self.message = f"{', '.join(where)}: {text}" if where else text
+
+
+class ReportExists(InputError):
+    """A new report (``nianbao new``) or an import would overwrite a report's params or data."""
 
 
 class FieldError(InputError):

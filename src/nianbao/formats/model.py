@@ -84,6 +84,7 @@ class Table(_Model):
     caption: str | None = None  # the block's caption row in the official table
     layout: Literal["list", "blocks", "grid", "transposed"] = "list"  # how the report shows it (see layout.py)
     groups: dict[str, Group] = Field(default_factory=dict)
+    default_variant: str | None = None  # the layout variant a new report's template takes (``nianbao new``)
 
     @model_validator(mode="after")
     def _rows_or_free(self) -> Table:
@@ -95,6 +96,8 @@ class Table(_Model):
         for group_id, group in self.groups.items():
             if group_id in ids or set(group.rows) - set(ids):
                 raise ValueError(f"table {self.id!r}: group {group_id!r} clashes with a row id or names unknown rows")
+        if self.default_variant is not None and self.default_variant not in self.variants():
+            raise ValueError(f"table {self.id!r}: default_variant {self.default_variant!r} is not a variant of its rows")
         return self
 
     @property

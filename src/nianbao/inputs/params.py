@@ -242,6 +242,17 @@ def load_params(root: ProjectLayout | Path | str, body: str, year: int | str) ->
     return params
 
 
+def checked_params(data: dict, path: Path) -> Params:
+    """``data`` checked as ``load_params`` checks the file ``path`` (the model, then the format it names), for params
+    about to be written; ParamsError naming the key otherwise."""
+    try:
+        params = Params.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(exc, path, {}, Params) from None
+    _check_against_format(params, path, {})
+    return params
+
+
 def _check_against_path(params: Params, path: Path, lines: dict[tuple, int], *, body: str, year: int | str) -> None:
     if params.body != body:
         raise ParamsError(
