@@ -53,8 +53,19 @@ class TestPublishedShareMatchesCounts:
 class TestPublishedSharePrecision:
     def test_expectation(self):
         (expectation,) = PublishedSharePrecision().expectations(FMT)
-        assert expectation["kwargs"] == {"column_A": "published", "column_B": "at_declared"}
+        assert expectation["kwargs"] == {"column_A": "printed_decimals", "column_B": "precision"}
         assert expectation["meta"]["description"] == "公布的占比应按声明的小数位数印刷（报告中按声明的精度呈现）"
+
+    def test_a_wrong_value_printed_with_the_declared_decimals_is_not_a_precision_finding(self, root):
+        from nianbao.checks.validate import validate
+        from nianbao.inputs.report import load_report
+
+        report = load_report(root, "pingtan", 2012, previous=False)  # 乡镇发布信息数 27% (28% from the counts), both 0 decimals
+        result = validate(report)
+        flagged = {rec["label"]: rec["failed_checks"] for rec in result.shares if rec["failed_checks"]}
+        assert flagged["乡镇发布信息数"] == ["published_share_matches_counts"]
+        precision = next(c for c in result.checks if c.check == "published_share_precision")
+        assert not any("乡镇发布信息数" in d for d in precision.details)
 
     def test_words(self):
         assert PublishedSharePrecision().details(_outcome(PublishedSharePrecision(), ROW)) == [
