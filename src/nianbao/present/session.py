@@ -69,7 +69,7 @@ class Session:
             _html(official.grid_html(self.report, table_id))
         elif table.layout == "transposed":
             _html(official.transposed_html(self.report, table_id))
-        else:
+        elif report_html.shown_as_table(self.report, table_id):
             _html(report_html.table_html(self.report, table_id))
 
     def compare(self, chapter_id: str) -> None:
