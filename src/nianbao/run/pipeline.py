@@ -243,7 +243,9 @@ def render_pdf(ctx: RunContext, work: Work, html: str) -> None:
 def record_manifest(ctx: RunContext, work: Work, validation: Validation) -> None:
     """Write the manifest of the build (inputs, versions, outputs) with the run key."""
     counts = validation.to_json()["counts"]
-    built = manifest.build_manifest(work.report, font=work.font, output_dir=work.build.path, validation=counts, run_key=ctx.key)
+    built = manifest.build_manifest(
+        work.report, font=work.font, output_dir=work.build.path, validation=counts, run_key=ctx.key, faces=work.faces
+    )
     manifest.write_manifest(work.build.path / MANIFEST_FILE, built)
 
 
