@@ -1,6 +1,6 @@
 """The published shares: each share a report prints, against the share recomputed from the counts at the precision
-it was printed with, and its printed decimals against the precision the format declares for its group (a share
-whose value is wrong but printed with the declared decimals is flagged once, as not matching the counts).
+it was printed with, and against itself as the declared precision and trailing zeros print it (a share whose value
+is wrong but printed as declared is flagged once, as not matching the counts).
 
 The published-shares frame (``frames.shares_frame``) has a row per published share and the columns named here.
 A share check also says how the report's table of shares names a share it flagged (``ShareCheck.finding``);
@@ -28,6 +28,7 @@ PUBLISHED: Final = "published"
 EXACT: Final = "exact"
 AT_PRINTED: Final = "at_printed"
 AT_DECLARED: Final = "at_declared"
+AS_DECLARED: Final = "as_declared"  # the published share as the declared precision and trailing zeros print it
 PRECISION: Final = "precision"
 PRINTED_DECIMALS: Final = "printed_decimals"
 FILE: Final = "file"
@@ -43,6 +44,7 @@ COLUMNS: Final = (
     EXACT,
     AT_PRINTED,
     AT_DECLARED,
+    AS_DECLARED,
     PRECISION,
     PRINTED_DECIMALS,
     FILE,
@@ -104,12 +106,12 @@ class PublishedSharePrecision(ShareCheck):
     """The published share is printed with the decimals the declaration gives its group."""
 
     id = "published_share_precision"
-    columns = (PRINTED_DECIMALS, PRECISION)
+    columns = (PUBLISHED, AS_DECLARED)
     description = "公布的占比应按声明的小数位数印刷（报告中按声明的精度呈现）"
     finding = "精度不同"
 
     def reads(self, declared: Format) -> tuple[str, ...]:
-        return (PUBLISHED, AT_DECLARED, FILE, LINE, LABEL, PRINTED_DECIMALS, PRECISION)
+        return (PUBLISHED, AS_DECLARED, AT_DECLARED, FILE, LINE, LABEL, PRINTED_DECIMALS, PRECISION)
 
     def sentence(self, record: dict) -> str:
         return (
