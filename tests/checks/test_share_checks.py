@@ -23,6 +23,7 @@ ROW = {
     "exact": "47.252747",
     "at_printed": "47.25",
     "at_declared": "47.3",
+    "as_declared": "46.2",
     "precision": 1,
     "printed_decimals": 2,
     "file": "applications.csv",
@@ -53,8 +54,27 @@ class TestPublishedShareMatchesCounts:
 class TestPublishedSharePrecision:
     def test_expectation(self):
         (expectation,) = PublishedSharePrecision().expectations(FMT)
-        assert expectation["kwargs"] == {"column_A": "published", "column_B": "at_declared"}
+        assert expectation["kwargs"] == {"column_A": "published", "column_B": "as_declared"}
         assert expectation["meta"]["description"] == "公布的占比应按声明的小数位数印刷（报告中按声明的精度呈现）"
+
+    def test_a_wrong_value_printed_with_the_declared_decimals_is_not_a_precision_finding(self, root):
+        from nianbao.checks.validate import validate
+        from nianbao.inputs.report import load_report
+
+        report = load_report(root, "pingtan", 2012, previous=False)  # 乡镇发布信息数 27% (28% from the counts), both 0 decimals
+        result = validate(report)
+        flagged = {rec["label"]: rec["failed_checks"] for rec in result.shares if rec["failed_checks"]}
+        assert flagged["乡镇发布信息数"] == ["published_share_matches_counts"]
+        precision = next(c for c in result.checks if c.check == "published_share_precision")
+        assert not any("乡镇发布信息数" in d for d in precision.details)
+
+    def test_a_share_printed_without_the_trailing_zeros_its_params_drop_is_as_declared(self, root):
+        from nianbao.checks.validate import validate
+        from nianbao.inputs.report import load_report
+
+        report = load_report(root, "dongyang", 2017, previous=False)  # answers: 2 decimals, trailing zeros dropped
+        flagged = {rec["label"]: rec["failed_checks"] for rec in validate(report).shares if rec["failed_checks"]}
+        assert flagged == {"财政信息类信息": ["published_share_precision"]}  # 1.01 among one-decimal shares; 1.1 is 1.10
 
     def test_words(self):
         assert PublishedSharePrecision().details(_outcome(PublishedSharePrecision(), ROW)) == [

@@ -146,6 +146,8 @@ class TestDefaultReport:
         assert manifest["packages"]["great-expectations"] and manifest["packages"]["papermill"]
         assert "commit" in manifest["git"]
         assert manifest["font"]["family"] == "Noto Sans CJK SC"
+        assert manifest["faces"]["body"]["family"] == "Noto Serif CJK SC"
+        assert manifest["faces"]["subheading"]["path"].endswith("LXGWWenKai-Regular.ttf")
         assert manifest["outputs"]["report.pdf"] == hashlib.sha256((out / "report.pdf").read_bytes()).hexdigest()
 
 

@@ -194,3 +194,41 @@ class TestHostileParams:
         with pytest.raises(ParamsError) as err:
             load_params(project, "dongyang", 2017)
         assert "第3行" in str(err.value) and len(str(err.value)) < 400
+
+
+class TestPrintLayout:
+    def test_the_gongwen_layout_and_its_faces_by_default(self, root):
+        params = load_params(root, "dongyang", 2017)
+        assert params.style == "gongwen"
+        assert params.faces.model_dump() == {
+            "title": "Noto Serif CJK SC",
+            "body": "Noto Serif CJK SC",
+            "heading": "Noto Sans CJK SC",
+            "subheading": "LXGW WenKai",
+        }
+
+    def test_the_web_style_and_other_faces(self, project):
+        _replace(project, "scope: 全市", "scope: 全市\nstyle: web\nfaces:\n  body: LXGW WenKai\n  subheading: AR PL UKai CN")
+        params = load_params(project, "dongyang", 2017)
+        assert params.style == "web"
+        assert (params.faces.body, params.faces.subheading, params.faces.title) == (
+            "LXGW WenKai",
+            "AR PL UKai CN",
+            "Noto Serif CJK SC",
+        )
+
+    def test_an_unknown_style_names_the_choices(self, project):
+        _replace(project, "scope: 全市", "scope: 全市\nstyle: gongwne")
+        with pytest.raises(ParamsError, match="'style'.*gongwne.*'gongwen' or 'web'"):
+            load_params(project, "dongyang", 2017)
+
+    def test_an_unknown_face_role_suggests_the_nearest(self, project):
+        _replace(project, "scope: 全市", "scope: 全市\nfaces:\n  boddy: LXGW WenKai")
+        with pytest.raises(ParamsError, match="faces.boddy.*'body'"):
+            load_params(project, "dongyang", 2017)
+
+    @pytest.mark.parametrize("family", ['"x"; } body { display: none', "a{b}", ""])
+    def test_a_family_that_is_no_plain_name_is_refused(self, project, family):
+        _replace(project, "scope: 全市", f"scope: 全市\nfaces:\n  title: '{family}'")
+        with pytest.raises(ParamsError, match="faces.title"):
+            load_params(project, "dongyang", 2017)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from nianbao.present import render
-from nianbao.present.fonts import FontInfo
+from nianbao.present.fonts import FontInfo, PrintFaces
 
 FONT = FontInfo(family="Noto Sans CJK SC", path="x.ttc", index=2)
 
@@ -64,3 +66,60 @@ class TestAssemble:
         assert positions == sorted(positions)
         # each section notebook appears once, even if it renders two chapters
         assert text.count("section body") == len(dongyang.format.notebooks)
+
+    def test_the_signature_follows_the_numbered_chapters_with_the_date_without_leading_zeros(self, dongyang):
+        section = new_notebook(cells=[new_markdown_cell("section body")])
+        executed = {nb.stem: section for nb in dongyang.format.notebooks}
+        nb = render.assemble(dongyang, executed)
+        text = "\n".join(c.source if c.cell_type == "markdown" else c.outputs[0].data["text/html"] for c in nb.cells)
+        signature = (
+            '<div class="signature"><p class="signature-issuer">东阳市人民政府</p>'
+            '<p class="signature-date">2018年2月23日</p></div>'
+        )
+        assert text.count(signature) == 1
+        assert text.index('id="other">七、') < text.index(signature)
+        assert '<p class="issuer">东阳市人民政府　2018年2月23日</p>' in text
+
+
+class TestChineseDate:
+    def test_no_leading_zeros(self):
+        assert render.chinese_date(dt.date(2018, 1, 5)) == "2018年1月5日"
+        assert render.chinese_date(dt.date(2022, 12, 31)) == "2022年12月31日"
+
+
+class TestChapterHeading:
+    def test_a_chapter_after_the_numbered_ones_starts_a_page(self, dongyang):
+        assert render.chapter_heading(dongyang, "validation", "附录：数据校验") == (
+            '<h2 class="chapter appendix" id="validation">附录：数据校验</h2>'
+        )
+
+    def test_a_numbered_chapter(self, dongyang):
+        assert render.chapter_heading(dongyang, "fees", "四、<收费>") == '<h2 class="chapter" id="fees">四、&lt;收费&gt;</h2>'
+
+
+FACES = PrintFaces(
+    title=FontInfo("Noto Serif CJK SC", "s.ttc", 2),
+    body=FontInfo("LXGW WenKai", "w.ttf", 0),
+    heading=FontInfo("Noto Sans CJK SC", "x.ttc", 2),
+    subheading=FontInfo("AR PL UKai CN", "u.ttc", 0),
+)
+
+
+class TestCss:
+    def test_the_web_layout_alone_without_faces(self):
+        css = render.css(FONT)
+        assert '"Noto Sans CJK SC"' in css and "__" not in css and "@media print" not in css
+
+    def test_the_gongwen_print_layout_names_each_face(self):
+        css = render.css(FONT, FACES)
+        assert "__" not in css
+        print_rules = css[css.index("@media print") :]
+        for rule, family in [("h1", "Noto Serif CJK SC"), ("html", "LXGW WenKai"), ("h2, h2.chapter", "Noto Sans CJK SC")]:
+            block = print_rules[print_rules.index(rule + " {") :]
+            assert f'font-family: "{family}"' in block[: block.index("}")]
+        assert 'font-family: "AR PL UKai CN"' in print_rules
+        assert "margin: 37mm 26mm 35mm 28mm" in css and 'content: "— " counter(page) " —"' in css
+
+    def test_to_html_prints_in_the_faces(self):
+        html = render.to_html(_notebook(), "标题", FONT, faces=FACES)
+        assert '"LXGW WenKai"' in html and "@media print" in html

@@ -237,6 +237,7 @@ def _share_record(report: Report, share_id: str, item: Item) -> dict:
         sc.EXACT: format_number(exact.normalize()) if exact is not None else "—",
         sc.AT_PRINTED: format_share(_percent(item.number, base_number, decimals), decimals),
         sc.AT_DECLARED: item.share or "—",
+        sc.AS_DECLARED: format_share(published, spec.precision, spec.trailing_zeros) if published is not None else printed,
         sc.PRECISION: spec.precision,
         sc.PRINTED_DECIMALS: decimals,
         sc.FILE: report.tables[spec.table].path.name,

@@ -1,5 +1,6 @@
 """The published shares: each share a report prints, against the share recomputed from the counts at the precision
-it was printed with, and against the share as the report presents it at the declared precision.
+it was printed with, and against itself as the declared precision and trailing zeros print it (a share whose value
+is wrong but printed as declared is flagged once, as not matching the counts).
 
 The published-shares frame (``frames.shares_frame``) has a row per published share and the columns named here.
 A share check also says how the report's table of shares names a share it flagged (``ShareCheck.finding``);
@@ -27,6 +28,7 @@ PUBLISHED: Final = "published"
 EXACT: Final = "exact"
 AT_PRINTED: Final = "at_printed"
 AT_DECLARED: Final = "at_declared"
+AS_DECLARED: Final = "as_declared"  # the published share as the declared precision and trailing zeros print it
 PRECISION: Final = "precision"
 PRINTED_DECIMALS: Final = "printed_decimals"
 FILE: Final = "file"
@@ -42,6 +44,7 @@ COLUMNS: Final = (
     EXACT,
     AT_PRINTED,
     AT_DECLARED,
+    AS_DECLARED,
     PRECISION,
     PRINTED_DECIMALS,
     FILE,
@@ -52,11 +55,11 @@ CONSISTENT: Final = "一致"
 
 
 class ShareCheck(CheckType[Format]):
-    """The published share equals a share recomputed from the counts (the column ``against``)."""
+    """Two columns of the published-shares frame are equal (``columns``)."""
 
     frame = FRAME
     severity: ClassVar[Severity] = Severity.WARNING
-    against: ClassVar[str]
+    columns: ClassVar[tuple[str, str]]
     description: ClassVar[str]
     finding: ClassVar[str]  # how the table of shares names a share this check flagged
 
@@ -64,7 +67,7 @@ class ShareCheck(CheckType[Format]):
         return [
             self.expectation(
                 "expect_column_pair_values_to_be_equal",
-                {"column_A": PUBLISHED, "column_B": self.against},
+                {"column_A": self.columns[0], "column_B": self.columns[1]},
                 severity=self.severity,
                 description=self.description,
             )
@@ -83,7 +86,7 @@ class PublishedShareMatchesCounts(ShareCheck):
     """The published share is the share of the counts, rounded to the decimals it is printed with."""
 
     id = "published_share_matches_counts"
-    against = AT_PRINTED
+    columns = (PUBLISHED, AT_PRINTED)
     description = "公布的占比应与由件数按公布的小数位数四舍五入重新计算的占比一致"
     finding = "与件数不符"
 
@@ -103,12 +106,12 @@ class PublishedSharePrecision(ShareCheck):
     """The published share is printed with the decimals the declaration gives its group."""
 
     id = "published_share_precision"
-    against = AT_DECLARED
+    columns = (PUBLISHED, AS_DECLARED)
     description = "公布的占比应按声明的小数位数印刷（报告中按声明的精度呈现）"
     finding = "精度不同"
 
     def reads(self, declared: Format) -> tuple[str, ...]:
-        return (PUBLISHED, AT_DECLARED, FILE, LINE, LABEL, PRINTED_DECIMALS, PRECISION)
+        return (PUBLISHED, AS_DECLARED, AT_DECLARED, FILE, LINE, LABEL, PRINTED_DECIMALS, PRECISION)
 
     def sentence(self, record: dict) -> str:
         return (

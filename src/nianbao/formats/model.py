@@ -392,6 +392,13 @@ class Format(_Model):
                 return chapter
         raise KeyError(chapter_id)
 
+    def after_signature(self, chapter_id: str) -> bool:
+        """Whether a chapter follows the numbered ones, after the report's 落款: a table or an appendix, which
+        a printed report starts on a page of its own."""
+        ids = [c.id for c in self.chapters]
+        numbered = [i for i, c in enumerate(self.chapters) if c.number is not None]
+        return bool(numbered) and ids.index(chapter_id) > numbered[-1]
+
     @property
     def claims(self) -> tuple[str, ...]:
         """The claims a report of this format can make in its params (those its identities are declared for)."""

@@ -41,6 +41,21 @@ class NonTableFigure(_Strict):
     reason: str = Field(min_length=1)
 
 
+FontFamily = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\"\\\\{};<>\n\r]+$")]
+"""A font family as fontconfig names it (no quotes, braces or semicolons: it is written into the stylesheet)."""
+
+
+class Faces(_Strict):
+    """The faces of the printed report in the 公文 layout (GB/T 9704-2012): 标题 in a 宋体-style bold face, 正文
+    (and tables, page numbers, 落款) in a 宋体/仿宋-style face, 一级标题 in 黑体, 二级标题 in 楷体. Each must be
+    installed and cover Chinese text (present/fonts.py)."""
+
+    title: FontFamily = "Noto Serif CJK SC"
+    body: FontFamily = "Noto Serif CJK SC"
+    heading: FontFamily = "Noto Sans CJK SC"
+    subheading: FontFamily = "LXGW WenKai"
+
+
 BodyId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 """A body's id: the folder name under params/, data/ and outputs/."""
 Year = Annotated[int, Field(ge=2008, le=2100)]
@@ -60,7 +75,11 @@ class Params(_Strict):
     claims: tuple[str, ...] = Field(
         default=(), description="what the published report states about its figures that a declared check is for"
     )
-    font: str = "Noto Sans CJK SC"
+    font: FontFamily = Field(default="Noto Sans CJK SC", description="the face of the charts and of the web layout")
+    style: Literal["gongwen", "web"] = Field(
+        default="gongwen", description="how the report prints (PDF): the 公文 layout, or as the web page shows it"
+    )
+    faces: Faces = Field(default_factory=Faces, description="the faces of the 公文 layout")
     execution_timeout: int = Field(default=600, ge=1, le=7200, description="seconds per notebook cell")
     render_timeout: int = Field(default=600, ge=1, le=7200, description="seconds to render the HTML, and the PDF")
     non_table_figures: tuple[NonTableFigure, ...] = Field(default=(), description="prose numbers that are no table figure")

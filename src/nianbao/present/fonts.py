@@ -1,15 +1,18 @@
-"""The CJK font used by the charts and the PDF.
+"""The CJK fonts of the charts and the PDF.
 
-Charts (matplotlib) and the PDF (WeasyPrint, through fontconfig) name the same family, by default
-"Noto Sans CJK SC" (Debian/Ubuntu: ``fonts-noto-cjk``). matplotlib selects the Simplified Chinese face of the
-font collection by name, so glyphs take their mainland forms, not the Japanese ones of the collection's first
-face. Without such a font, Chinese text renders as boxes; the run stops instead and says how to install one.
+Charts (matplotlib) and the web layout name one family, by default "Noto Sans CJK SC" (Debian/Ubuntu:
+``fonts-noto-cjk``); the PDF in the 公文 layout names four (``PrintFaces``: title, body, headings, second-level
+headings, from the params' ``faces``), which WeasyPrint finds through fontconfig. matplotlib selects the
+Simplified Chinese face of the font collection by name, so glyphs take their mainland forms, not the Japanese
+ones of the collection's first face. Without such a font, Chinese text renders as boxes; the run stops instead
+and says which face is missing and how to install one.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from nianbao.errors import FontMissingError
@@ -83,3 +86,29 @@ def use_in_matplotlib(font: FontInfo) -> None:
 
     matplotlib.rcParams["font.family"] = [font.family]
     matplotlib.rcParams["axes.unicode_minus"] = False
+
+
+@dataclass(frozen=True)
+class PrintFaces:
+    """The faces of the 公文 print layout, each installed and checked to cover Chinese text."""
+
+    title: FontInfo
+    body: FontInfo
+    heading: FontInfo
+    subheading: FontInfo
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def print_faces(families: Mapping[str, str]) -> PrintFaces:
+    """The installed faces named by role (``title``, ``body``, ``heading``, ``subheading``: the params' ``faces``).
+    Raises FontMissingError naming the role and the family of a face that is missing or has no Chinese glyphs."""
+    resolved = {}
+    for role in (f.name for f in fields(PrintFaces)):
+        family = families[role]
+        try:
+            resolved[role] = cjk_font(family)
+        except FontMissingError as exc:
+            raise FontMissingError(f"params 的 faces.{role}: {exc.message}", hint=exc.hint) from None
+    return PrintFaces(**resolved)

@@ -1,6 +1,7 @@
 """The tables of the 2019 and 2021 formats as HTML in their official layout: merged header cells built from the
 declared column groups, merged label cells from the declared row parents, 表二's blocks stacked under their
-captions, and 表四's three blocks side by side in one row. Rows are labelled with the official labels; a row the
+captions (each block a ``tbody``), and 表四's three blocks side by side in one row; header rows are the table's
+``thead``, which a printed table repeats on every page it spans. Rows are labelled with the official labels; a row the
 report printed under another label (a typo, "1、" for "1.") is listed under the table.
 """
 
@@ -83,9 +84,9 @@ def blocks_html(report: Report, official: str) -> str:
     if not tables:
         return ""
     width = 1 + max(len(t.columns) for t in tables)
-    rows, empty = [], False
+    blocks, empty = [], False
     for table in tables:
-        rows.append("<tr>" + _td(table.caption or table.title, tag="th", colspan=width, cls="caption-row") + "</tr>")
+        rows = ["<tr>" + _td(table.caption or table.title, tag="th", colspan=width, cls="caption-row") + "</tr>"]
         cells = [_td("信息内容", tag="th")] + [_td(c.label, tag="th") for c in table.columns]
         if width > len(cells):
             cells.append(_td("", tag="th", colspan=width - len(cells)))
@@ -99,7 +100,8 @@ def blocks_html(report: Report, official: str) -> str:
             if width > len(cells):
                 cells.append(_td("", colspan=width - len(cells)))
             rows.append("<tr>" + "".join(cells) + "</tr>")
-    body = "".join(rows)
+        blocks.append('<tbody class="block">' + "".join(rows) + "</tbody>")
+    body = "".join(blocks)
     note = _aliases_note(report, tables) + _empty_note(empty)
     return f'<figure class="official-table"><table class="report-table official">{body}</table>{note}</figure>'
 
@@ -111,7 +113,8 @@ def grid_html(report: Report, table_id: str) -> str:
     paths = [(*r.parents, r.label) for r in present]
     depth = max((len(p) for p in paths), default=1)
     corner = _td(table.caption or "", tag="th", rowspan=max(len(c.group) for c in table.columns) + 1, colspan=depth)
-    rows = header_rows([_column_path(c) for c in table.columns], lead=corner)
+    head = header_rows([_column_path(c) for c in table.columns], lead=corner)
+    rows = []
     empty = False
     for index, (row, path) in enumerate(zip(present, paths, strict=True)):
         cells = []
@@ -130,7 +133,12 @@ def grid_html(report: Report, table_id: str) -> str:
         cells.extend(_td(v, cls="num") for v in values)
         rows.append("<tr>" + "".join(cells) + "</tr>")
     note = _aliases_note(report, [table]) + _empty_note(empty)
-    return f'<figure class="official-table"><table class="report-table official">{"".join(rows)}</table>{note}</figure>'
+    return f'<figure class="official-table"><table class="report-table official">{_sections(head, rows)}</table>{note}</figure>'
+
+
+def _sections(head: list[str], rows: list[str]) -> str:
+    """The header rows as the table's head (repeated on every page a printed table spans) and the data rows."""
+    return f"<thead>{''.join(head)}</thead><tbody>{''.join(rows)}</tbody>"
 
 
 def transposed_html(report: Report, table_id: str) -> str:
@@ -142,7 +150,7 @@ def transposed_html(report: Report, table_id: str) -> str:
         for column in table.columns:
             paths.append((*block, column.label))
             values.append(_value(report, table_id, row.id, column.id))
-    rows = header_rows(paths)
-    rows.append("<tr>" + "".join(_td(v, cls="num") for v in values) + "</tr>")
+    data = "<tr>" + "".join(_td(v, cls="num") for v in values) + "</tr>"
     note = _aliases_note(report, [table]) + _empty_note("" in values)
-    return f'<figure class="official-table"><table class="report-table official">{"".join(rows)}</table>{note}</figure>'
+    table_html = _sections(header_rows(paths), [data])
+    return f'<figure class="official-table"><table class="report-table official">{table_html}</table>{note}</figure>'

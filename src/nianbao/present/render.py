@@ -12,6 +12,7 @@ embeds a subset of it in the PDF. It fetches nothing but ``data:`` URIs and file
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 from pathlib import Path
 
@@ -20,19 +21,27 @@ import nbformat
 from nianbao.inputs.report import Report
 from nianbao.paths import TEMPLATES_DIR
 from nianbao.present import safe
-from nianbao.present.fonts import FontInfo
+from nianbao.present.fonts import FontInfo, PrintFaces
 from nianbao.present.safe import CONTENT_SECURITY_POLICY
 
 NOTE_TAG = "analyst-note"
 
 
 @functools.cache
-def _css() -> str:
-    return (TEMPLATES_DIR / "nianbao" / "report.css").read_text(encoding="utf-8")
+def _stylesheet(name: str) -> str:
+    return (TEMPLATES_DIR / "nianbao" / name).read_text(encoding="utf-8")
 
 
-def css(font: FontInfo) -> str:
-    return _css().replace("__FONT__", font.family)
+def css(font: FontInfo, faces: PrintFaces | None = None) -> str:
+    """The report's stylesheet: the web layout in ``font``, and, given ``faces``, the 公文 layout for print (the
+    PDF and printing the page). Family names are params checked to hold no CSS syntax (inputs/params.py)."""
+    text = _stylesheet("report.css").replace("__FONT__", font.family)
+    if faces is not None:
+        gongwen = _stylesheet("gongwen.css")
+        for role, face in (("TITLE", faces.title), ("BODY", faces.body), ("HEADING", faces.heading)):
+            gongwen = gongwen.replace(f"__{role}_FACE__", face.family)
+        text += "\n" + gongwen.replace("__SUBHEADING_FACE__", faces.subheading.family)
+    return text
 
 
 @functools.cache
@@ -65,9 +74,17 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def to_html(nb: nbformat.NotebookNode, title: str, font: FontInfo, header: str | None = None) -> str:
-    """HTML of a cleaned notebook; ``header`` is a line above the content (which report a section belongs to)."""
-    resources = {"report_title": title, "report_css": css(font), "report_header": header, "report_csp": CONTENT_SECURITY_POLICY}
+def to_html(
+    nb: nbformat.NotebookNode, title: str, font: FontInfo, header: str | None = None, *, faces: PrintFaces | None = None
+) -> str:
+    """HTML of a cleaned notebook; ``header`` is a line above the content (which report a section belongs to);
+    ``faces``: printed in the 公文 layout in these faces (else as the page shows)."""
+    resources = {
+        "report_title": title,
+        "report_css": css(font, faces),
+        "report_header": header,
+        "report_csp": CONTENT_SECURITY_POLICY,
+    }
     body, _ = _exporter().from_notebook_node(clean(nb), resources=resources)
     return body
 
@@ -83,23 +100,28 @@ def assemble(report: Report, executed: dict[str, nbformat.NotebookNode]) -> nbfo
     """One notebook holding the whole report in the published order: prose chapters and notebook sections.
 
     The title, the issuer and the chapter headings are text from the params, shown as written; the prose is
-    Markdown, rendered and cleaned by the template."""
+    Markdown, rendered and cleaned by the template. The 落款 (issuer and date) follows the numbered chapters,
+    before the tables and appendices that come after them."""
     from nbformat.v4 import new_markdown_cell, new_notebook
 
     params = report.params
     cells = [_html_cell(f"<h1>{safe.text(params.title)}</h1>")]
-    issuer = params.issuer + (f"　{params.published:%Y年%m月%d日}" if params.published else "")
-    cells.append(_html_cell(f'<p class="issuer">{safe.text(issuer)}</p>'))
+    date = chinese_date(params.published) if params.published else ""
+    cells.append(_html_cell(f'<p class="issuer">{safe.text(params.issuer + ("　" + date if date else ""))}</p>'))
     owner = {c: nb.stem for nb in report.format.notebooks for c in nb.chapters}
     done = set()
+    signed = False
     for chapter in report.format.chapters:
+        if not signed and report.format.after_signature(chapter.id):
+            cells.append(_signature(params.issuer, date))
+            signed = True
         if chapter.source == "prose":
             if chapter.id not in report.prose or params.omits(chapter.id):
                 continue
             heading = params.heading(chapter.id)
             text = report.prose[chapter.id]
             if heading:
-                cells.append(_html_cell(f'<h2 class="chapter" id="{safe.text(chapter.id)}">{safe.text(heading)}</h2>'))
+                cells.append(_html_cell(chapter_heading(report, chapter.id, heading)))
             cells.append(new_markdown_cell(text))
             continue
         stem = owner[chapter.id]
@@ -107,9 +129,30 @@ def assemble(report: Report, executed: dict[str, nbformat.NotebookNode]) -> nbfo
             continue
         done.add(stem)
         cells.extend(clean(executed[stem]).cells)
+    if not signed:
+        cells.append(_signature(params.issuer, date))
     for i, cell in enumerate(cells):
         cell["id"] = f"report-{i}"
     return new_notebook(cells=cells, metadata={"title": params.title})
+
+
+def chapter_heading(report: Report, chapter_id: str, heading: str) -> str:
+    """A chapter's heading; one after the 落款 (a table, an appendix) starts a printed page."""
+    cls = "chapter appendix" if report.format.after_signature(chapter_id) else "chapter"
+    return f'<h2 class="{cls}" id="{safe.text(chapter_id)}">{safe.text(heading)}</h2>'
+
+
+def chinese_date(day: dt.date) -> str:
+    """A date as a 公文 writes it in the 落款: 2018年1月5日 (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _signature(issuer: str, date: str) -> nbformat.NotebookNode:
+    """The 落款 after the report's numbered chapters: the issuer, and the date of publication when given."""
+    lines = [f'<p class="signature-issuer">{safe.text(issuer)}</p>']
+    if date:
+        lines.append(f'<p class="signature-date">{safe.text(date)}</p>')
+    return _html_cell(f'<div class="signature">{"".join(lines)}</div>')
 
 
 def _build_folder_fetcher(folder: Path, refused: list[str]):

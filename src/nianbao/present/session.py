@@ -11,7 +11,7 @@ from pathlib import Path
 
 from nianbao.inputs.report import Report, load_report
 from nianbao.paths import VALIDATION_FILE
-from nianbao.present import charts, official, years
+from nianbao.present import charts, official, render, years
 from nianbao.present import html as report_html
 from nianbao.present.fonts import FontInfo, cjk_font, use_in_matplotlib
 from nianbao.present.narrative import narrative
@@ -47,7 +47,7 @@ class Session:
         """Start a chapter; the content of a chapter this report does not have is left out up to the next one."""
         self.hidden = self.unused or not self.report.shows(chapter_id)
         if not self.hidden:
-            _html(f'<h2 class="chapter" id="{chapter_id}">{html.escape(self.report.params.heading(chapter_id))}</h2>')
+            _html(render.chapter_heading(self.report, chapter_id, self.report.params.heading(chapter_id)))
 
     def narrative(self, key: str) -> None:
         """Show a narrative paragraph, or say that the report gives no data for it."""
@@ -70,7 +70,7 @@ class Session:
             _html(official.grid_html(self.report, table_id))
         elif table.layout == "transposed":
             _html(official.transposed_html(self.report, table_id))
-        else:
+        elif report_html.shown_as_table(self.report, table_id):
             _html(report_html.table_html(self.report, table_id))
 
     def compare(self, chapter_id: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nianbao.inputs.report import Report
 from nianbao.paths import INPUT_DIRS, MANIFEST_FILE
-from nianbao.present.fonts import FontInfo
+from nianbao.present.fonts import FontInfo, PrintFaces
 
 PACKAGES = (
     "nianbao",
@@ -72,9 +72,17 @@ def versions() -> dict[str, str | None]:
     return found
 
 
-def build_manifest(report: Report, *, font: FontInfo, output_dir: Path, validation: dict, run_key: str | None) -> dict:
+def build_manifest(
+    report: Report,
+    *,
+    font: FontInfo,
+    output_dir: Path,
+    validation: dict,
+    run_key: str | None,
+    faces: PrintFaces | None = None,
+) -> dict:
     """The manifest of ``report`` built in ``output_dir``: ``validation`` are the counts of the checks, ``run_key`` the
-    key of its inputs (see cache.py)."""
+    key of its inputs (see cache.py), ``faces`` those of the 公文 print layout (None: printed as the page shows)."""
     return {
         "report": {"body": report.params.body, "year": report.params.year, "title": report.params.title},
         "params": json.loads(report.params.model_dump_json()),
@@ -83,6 +91,7 @@ def build_manifest(report: Report, *, font: FontInfo, output_dir: Path, validati
         "packages": versions(),
         "git": git_state(report.root),
         "font": font.as_dict(),
+        "faces": faces.as_dict() if faces is not None else None,
         "validation": validation,
         "outputs": {
             str(p.relative_to(output_dir)): sha256(p)

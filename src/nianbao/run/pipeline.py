@@ -34,7 +34,7 @@ from nianbao.paths import (
     display_path,
 )
 from nianbao.present import render
-from nianbao.present.fonts import FontInfo, cjk_font
+from nianbao.present.fonts import FontInfo, PrintFaces, cjk_font, print_faces
 from nianbao.run import manifest
 from nianbao.run.build import BuildDir
 from nianbao.run.cache import record_failure, recorded_failure, recorded_key
@@ -50,11 +50,13 @@ Executed = list[tuple[NotebookSpec, nbformat.NotebookNode]]  # the executed note
 
 @dataclass(frozen=True)
 class Work:
-    """A loaded report being built: the report, the font of its charts and PDF, and its build folder."""
+    """A loaded report being built: the report, the font of its charts and web layout, the faces of its 公文
+    print layout (None: it prints as the page shows), and its build folder."""
 
     report: Report
     font: FontInfo
     build: BuildDir
+    faces: PrintFaces | None = None
 
 
 def run_report(
@@ -79,11 +81,12 @@ def run_report(
     report = load(ctx)
     check_suites(ctx, report)
     font = cjk_font(report.params.font)
+    faces = print_faces(report.params.faces.model_dump()) if report.params.style == "gongwen" else None
     tell_notes(ctx, report)
     with BuildDir(ctx.final, on_wait=ctx.waiting_for_lock, on_recover=ctx.say) as build, ctx.failures_staged():
         if build.waited and (result := made_meanwhile(ctx)) is not None:
             return result
-        work = Work(report, font, build)
+        work = Work(report, font, build, faces)
         validation = validate(ctx, work)
         executed = execute(ctx, work, validation)
         stop_if_invalid(ctx, work, validation, executed)
@@ -210,7 +213,7 @@ def write_section(work: Work, spec: NotebookSpec, executed: nbformat.NotebookNod
     title = f"{params.title}：" + "、".join(params.heading(c) for c in spec.chapters)
     header = f"{params.title}（{params.issuer}）· 报告章节"
     path = sections / f"{spec.stem}.html"
-    path.write_text(render.to_html(executed, title, work.font, header=header), encoding="utf-8")
+    path.write_text(render.to_html(executed, title, work.font, header=header, faces=work.faces), encoding="utf-8")
     return path
 
 
@@ -222,7 +225,7 @@ def render_html(ctx: RunContext, work: Work, executed: Executed) -> str:
         for spec, notebook in executed:
             write_section(work, spec, notebook)
         assembled = render.assemble(work.report, {spec.stem: notebook for spec, notebook in executed})
-        html = render.to_html(assembled, work.report.params.title, work.font)
+        html = render.to_html(assembled, work.report.params.title, work.font, faces=work.faces)
     (work.build.path / REPORT_HTML).write_text(html, encoding="utf-8")
     return html
 
@@ -240,7 +243,9 @@ def render_pdf(ctx: RunContext, work: Work, html: str) -> None:
 def record_manifest(ctx: RunContext, work: Work, validation: Validation) -> None:
     """Write the manifest of the build (inputs, versions, outputs) with the run key."""
     counts = validation.to_json()["counts"]
-    built = manifest.build_manifest(work.report, font=work.font, output_dir=work.build.path, validation=counts, run_key=ctx.key)
+    built = manifest.build_manifest(
+        work.report, font=work.font, output_dir=work.build.path, validation=counts, run_key=ctx.key, faces=work.faces
+    )
     manifest.write_manifest(work.build.path / MANIFEST_FILE, built)
 
 
