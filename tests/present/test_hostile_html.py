@@ -168,7 +168,7 @@ class TestEveryField:
         assert any("强化公开责任落实" in h.get_text() for h in soup.find_all("h3"))  # the prose's own subheadings
 
     def test_prose_cannot_take_the_id_of_a_chapter(self, dongyang, monkeypatch):
-        page, _ = render_page(dongyang, monkeypatch, '<h3 id="proactive">冒充</h3> [跳转](#proactive)')
+        page, _ = render_page(dongyang, monkeypatch, '<h3 id="proactive">冒充</h3>\n\n[跳转](#proactive)')
         soup = assert_safe(page)
         assert [h.name for h in soup.find_all(id="proactive")] == ["h2"]
         assert soup.find("nav", class_="toc").find("a", href="#proactive") is not None

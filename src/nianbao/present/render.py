@@ -111,7 +111,7 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def to_html(
-    nb: nbformat.NotebookNode, title: str, font: FontInfo, header: str | None = None, links: tuple[Link, ...] = ()
+    nb: nbformat.NotebookNode, title: str, font: FontInfo, *, header: str | None = None, links: tuple[Link, ...] = ()
 ) -> str:
     """HTML of a cleaned notebook; ``header`` is a line above the content (which report a section belongs to),
     ``links`` the page's navigation, above and below the content."""
