@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 BODY   ?= dongyang
 YEAR   ?= 2017
 
-.PHONY: report all lab test test-fast lint format golden mutate bench setup system-deps lock expectations clean
+.PHONY: report all lab test test-fast lint format golden screenshots mutate bench setup system-deps lock expectations clean
 
 report: setup            ## set up, then produce outputs/$(BODY)/$(YEAR)/
 	$(BIN)/nianbao run $(BODY) $(YEAR)
@@ -34,6 +34,9 @@ format: setup            ## apply ruff's fixes and formatting
 golden: setup            ## re-render the corpus and rewrite tests/golden/*.facts; read the diff before committing
 	$(BIN)/python -m pytest tests/e2e/test_golden.py -k "test_rendered_report_states_its_golden_facts or test_table_markup_is_the_snapshot" --golden-update -q
 	@git diff --stat -- tests/golden
+
+screenshots: setup       ## check the rendered reports in chromium at 1280 and 390 px; screenshots in outputs/<body>/<year>/screenshots/
+	$(BIN)/python tests/browser.py $(if $(filter command line,$(origin BODY)),outputs/$(BODY)/$(YEAR),outputs)
 
 mutate: setup            ## mutation testing of the core modules with the fast tests (about an hour on 2 cores; not in CI)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python "mutmut==3.8.1"

@@ -134,6 +134,8 @@ def text_of(html: str) -> str:
 FORBIDDEN_ELEMENTS = ["script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "link", "form", "svg", "math"]
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "xlink:href", "background", "poster", "srcset")
 _CONTROL = re.compile(r"[\x00-\x20]+")
+# the links the package's navigation makes between its own pages: report.html ↔ sections/<notebook>.html
+_PAGE_LINK = re.compile(r"(\.\./report|sections/[0-9a-z_]+|[0-9a-z_]+)\.html(#[a-z][a-z0-9_]*)?")
 
 
 def _url(value: str) -> str:
@@ -157,7 +159,8 @@ def assert_safe(page: str) -> BeautifulSoup:
             url = _url(tag[name])
             assert not url.startswith(("javascript:", "vbscript:", "data:text/html", "file:")), tag
             if tag.name == "a" and name == "href":
-                assert url.startswith(("http://", "https://", "#")), tag
+                own = tag.find_parent("nav") is not None and _PAGE_LINK.fullmatch(tag[name])  # the package's navigation
+                assert url.startswith(("http://", "https://", "#")) or own, tag
             if tag.name == "img":
                 assert url.startswith("data:image/png;base64,"), tag  # the charts the package embeds
             else:

@@ -137,7 +137,7 @@ def notebook_facts(project: Path, body: str, year: int, monkeypatch) -> list[str
 
     shown: list[str] = []
     monkeypatch.setattr(session_module, "_html", shown.append)
-    monkeypatch.setattr(session_module.Session, "_show_chart", lambda self, name, fig: None)
+    monkeypatch.setattr(session_module.Session, "_show_chart", lambda self, name, fig, alt: None)
     monkeypatch.setattr(session_module.charts, "share_chart", lambda *args: None)
     monkeypatch.setattr(session_module.charts, "trend_chart", lambda *args: None)
     report = load_report(project, body, year)

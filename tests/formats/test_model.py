@@ -71,6 +71,14 @@ class TestFormatReferences:
         with pytest.raises(ValueError, match="chapter fees is rendered by no notebook"):
             Format.model_validate(data)
 
+    @pytest.mark.parametrize("chapter_id", ["Overview", 'x" onmouseover="y', "1st", "a-b", ""])
+    def test_a_chapter_id_is_a_plain_identifier(self, chapter_id):
+        """It is the chapter's id in the page and the anchor of the table of contents."""
+        data = self._data()
+        data["chapters"][1]["id"] = chapter_id
+        with pytest.raises(ValueError, match="String should match pattern"):
+            Format.model_validate(data)
+
     def test_checks_must_run_first(self):
         data = self._data()
         data["notebooks"] = data["notebooks"][1:] + data["notebooks"][:1]

@@ -59,3 +59,25 @@ class TestShareChart:
             warnings.simplefilter("always")
             charts.png(charts.share_chart(dongyang, "answers", latin))
         assert any("missing from font" in str(w.message) for w in caught)
+
+
+class TestShareAlt:
+    def test_states_title_base_and_every_bar(self, dongyang):
+        assert charts.share_alt(dongyang, "application_channels") == (
+            "条形图：提交申请的方式，占比基数为收到政府信息公开申请91件。当面申请42件（46.15%）；网络申请21件（23.08%）；信函申请28件（30.77%）。"
+        )
+
+    def test_every_declared_chart_has_a_chinese_alternative_naming_its_title(self, dongyang):
+        for chart_id, spec in dongyang.format.charts.items():
+            alt = charts.share_alt(dongyang, chart_id)
+            assert alt.startswith(f"条形图：{spec.title}") and "No description" not in alt
+
+
+class TestTrendAlt:
+    def test_names_the_years_and_panels_and_points_to_the_table(self, root):
+        from nianbao.present import years
+
+        trend = years.trend(root, "pingtan", 2021)
+        alt = charts.trend_alt(trend)
+        assert alt.startswith("折线图：历年主要指标（断开处：该年度无可比数据），2011—2021年，分为主动公开、依申请公开、")
+        assert alt.endswith("各年数值见上表“历年主要指标”。")

@@ -164,8 +164,16 @@ class TestEveryField:
         soup = assert_safe(page)
         assert soup.find("strong", string="加粗") is not None and soup.find("em", string="强调") is not None
         assert [a["href"] for a in soup.find_all("a", string="政府网站")][0] == "https://www.example.gov.cn/"
-        assert soup.find("a", string="本页")["href"] == "#overview"
+        assert soup.find("a", string="本页")["href"] == "#prose-overview"  # the prose's ids and links are its own
         assert any("强化公开责任落实" in h.get_text() for h in soup.find_all("h3"))  # the prose's own subheadings
+
+    def test_prose_cannot_take_the_id_of_a_chapter(self, dongyang, monkeypatch):
+        page, _ = render_page(dongyang, monkeypatch, '<h3 id="proactive">冒充</h3>\n\n[跳转](#proactive)')
+        soup = assert_safe(page)
+        assert [h.name for h in soup.find_all(id="proactive")] == ["h2"]
+        assert soup.find("nav", class_="toc").find("a", href="#proactive") is not None
+        assert soup.find("h3", string="冒充")["id"] == "prose-proactive"
+        assert soup.find("a", string="跳转")["href"] == "#prose-proactive"
 
     def test_prose_images_are_not_fetched(self, dongyang, monkeypatch):
         page, _ = render_page(dongyang, monkeypatch, '<img src="http://example.invalid/x.png" alt="远程图片">')

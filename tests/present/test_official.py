@@ -21,13 +21,13 @@ class TestGridHtml:
         assert '<th colspan="7">申请人情况</th>' in html
         assert '<th rowspan="2">自然人</th>' in html and '<th colspan="5">法人或其他组织</th>' in html
         assert '<th rowspan="22" class="row-label">三、本年度办理结果</th>' in html
-        assert '<th rowspan="3" class="row-label">（六）其他处理</th>' in html
+        assert '<th rowspan="3" class="row-label level-1">（六）其他处理</th>' in html
         assert "勾稽关系" in html
 
     def test_2021_report_with_the_single_other_row(self, root):
         html = official.grid_html(load_report(root, "hongze", 2023), "requests")
         assert '<th rowspan="20" class="row-label">三、本年度办理结果</th>' in html
-        assert '<th colspan="2" class="row-label">（六）其他处理</th>' in html
+        assert '<th colspan="2" class="row-label level-1">（六）其他处理</th>' in html
         # official label shown; the published typo is listed under the table
         assert "2.其他法律行政法规禁止公开" in html and "写作“2.其他法律行政止公开”" in html
 
@@ -80,5 +80,5 @@ class TestGridHtmlWithoutRows:
         path = project / "data/pingtan/2021/requests.csv"
         path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
         html = official.grid_html(load_report(project, "pingtan", 2021), "requests")
-        assert re.search(r'<th rowspan="3">（本列数据的勾稽关系', html)  # the corner spans one label column
+        assert re.search(r'<th rowspan="3" class="corner">（本列数据的勾稽关系', html)  # the corner spans one label column
         assert "row-label" not in html and '<th colspan="7">申请人情况</th>' in html

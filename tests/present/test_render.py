@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from nianbao.present import render
@@ -108,12 +109,12 @@ FACES = PrintFaces(
 class TestCss:
     def test_the_web_layout_alone_without_faces(self):
         css = render.css(FONT)
-        assert '"Noto Sans CJK SC"' in css and "__" not in css and "@media print" not in css
+        assert '"Noto Sans CJK SC"' in css and "__" not in css and "37mm" not in css and "counter(page) \" —\"" not in css
 
     def test_the_gongwen_print_layout_names_each_face(self):
         css = render.css(FONT, FACES)
         assert "__" not in css
-        print_rules = css[css.index("@media print") :]
+        print_rules = css[css.index("@media print", len(render.css(FONT))) :]
         for rule, family in [("h1", "Noto Serif CJK SC"), ("html", "LXGW WenKai"), ("h2, h2.chapter", "Noto Sans CJK SC")]:
             block = print_rules[print_rules.index(rule + " {") :]
             assert f'font-family: "{family}"' in block[: block.index("}")]
@@ -123,3 +124,76 @@ class TestCss:
     def test_to_html_prints_in_the_faces(self):
         html = render.to_html(_notebook(), "标题", FONT, faces=FACES)
         assert '"LXGW WenKai"' in html and "@media print" in html
+
+
+class TestScrollTables:
+    def test_each_table_stands_in_a_named_scrolling_region(self):
+        fragment = "<figure><figcaption>表三</figcaption><table><tr><td>1</td></tr></table></figure><table></table>"
+        soup = BeautifulSoup(render.scroll_tables(fragment), "html.parser")
+        wrappers = soup.find_all("div", class_=render.SCROLL_CLASS)
+        assert [w.find("table", recursive=False) is not None for w in wrappers] == [True, True]
+        assert [w["aria-label"] for w in wrappers] == ["表三（可左右滑动）", "表格（可左右滑动）"]
+        assert all(w["role"] == "region" and w["tabindex"] == "0" for w in wrappers)
+        assert soup.find("figure").find("td").get_text() == "1"
+
+    def test_is_idempotent_and_leaves_other_fragments_alone(self):
+        once = render.scroll_tables("<table><tr><td>1</td></tr></table>")
+        assert render.scroll_tables(once) == once
+        assert render.scroll_tables("<p>“表”&lt;table&gt;</p>") == "<p>“表”&lt;table&gt;</p>"
+
+    def test_markup_in_an_attribute_stays_in_the_attribute(self):
+        fragment = '<a title="<table onmouseover=x()>" href="#a">x</a><table></table>'
+        soup = BeautifulSoup(render.scroll_tables(fragment), "html.parser")
+        assert soup.find("a")["title"] == "<table onmouseover=x()>"
+        assert [t.attrs for t in soup.find_all("table")] == [{}]
+
+
+class TestTableOfContents:
+    def test_links_every_printed_chapter_and_its_section_page(self, dongyang):
+        stems = {nb.stem for nb in dongyang.format.notebooks}
+        soup = BeautifulSoup(render.toc_html(dongyang, stems), "html.parser")
+        links = [(a["href"], a.get_text()) for a in soup.select("nav.toc li > a:not(.section-link)")]
+        assert links[0] == ("#overview", "一、概述")
+        assert ("#proactive", "二、主动公开政府信息的情况") in links and ("#validation", "附录：数据校验") in links
+        assert "#statistics" not in dict(links) and "#trend" not in dict(links)  # 东阳 2017: no 统计表, one year
+        pages = [a["href"] for a in soup.select("a.section-link")]
+        assert pages[0] == "sections/10_proactive.html" and pages.count("sections/30_fees_appeals.html") == 2
+
+    def test_a_section_not_rendered_is_not_linked(self, dongyang):
+        soup = BeautifulSoup(render.toc_html(dongyang, {"10_proactive"}), "html.parser")
+        assert [a["href"] for a in soup.select("a.section-link")] == ["sections/10_proactive.html"]
+        chapters = [a["href"] for a in soup.select("li > a:not(.section-link)")]
+        assert "#proactive" in chapters and "#overview" in chapters
+        assert not {"#applications", "#fees", "#appeals", "#validation"} & set(chapters)
+
+    def test_the_assembled_report_opens_with_it(self, dongyang):
+        nb = render.assemble(dongyang, {nb.stem: new_notebook() for nb in dongyang.format.notebooks})
+        assert nb.cells[2].outputs[0].data["text/html"].startswith('<nav class="toc" aria-label="目录">')
+
+
+class TestSectionLinks:
+    def test_back_to_the_report_then_neighbours_in_printed_order(self, dongyang):
+        # the notebooks 东阳 2017 runs (no 统计表, no trend); 00_validation is declared first and printed last
+        specs = [s for s in dongyang.format.notebooks if s.stem[:2] in ("00", "10", "20", "30")]
+        by_stem = {s.stem: s for s in specs}
+        links = render.section_links(dongyang, specs, by_stem["30_fees_appeals"])
+        assert [(link.href, link.rel) for link in links] == [
+            ("../report.html#fees", "up"),
+            ("20_applications.html", "prev"),
+            ("00_validation.html", "next"),
+        ]
+        assert links[2].text == "下一节：附录：数据校验"
+        assert links[0].text == "返回全文：东阳市2017年政府信息公开工作年度报告"
+
+    def test_without_a_report_no_link_back(self, dongyang):
+        spec = dongyang.format.notebooks[0]
+        assert render.section_links(dongyang, [spec], spec, in_report=False) == ()
+
+    def test_the_page_shows_them_escaped_above_and_below(self):
+        links = (render.Link("../report.html#x", "返回全文：<b>标题</b>", "up"),)
+        soup = BeautifulSoup(render.to_html(_notebook(), "标题", FONT, links=links), "html.parser")
+        navs = soup.find_all("nav", class_="report-nav")
+        assert len(navs) == 2 and navs[-1] is soup.find("main").find_all(recursive=False)[-1]
+        assert [(a["href"], a["rel"], a.get_text()) for a in navs[0].find_all("a")] == [
+            ("../report.html#x", ["up"], "返回全文：<b>标题</b>")
+        ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nianbao.present import charts
 from nianbao.present import session as session_module
 
 
@@ -64,6 +65,13 @@ class TestSessionChapters:
         assert len(tables) == 2  # 15 years, at most 8 per table
         assert "2011" in tables[0] and "2018" in tables[0] and "2019" in tables[1] and "2025" in tables[1]
         assert shown[1].startswith('<p class="narrative">本附录比较2011—2025年的报告')
+
+    def test_a_chart_is_shown_with_its_text_alternative(self, project, monkeypatch):
+        session, shown = _session(project, monkeypatch, "_display")
+        session.chart("application_channels")
+        (image,) = shown
+        assert image.alt == charts.share_alt(session.report, "application_channels")
+        assert image._repr_png_()[1] == {"alt": image.alt}  # the notebook's output metadata, which nbconvert writes as alt
 
 
 class TestSessionNotebook:

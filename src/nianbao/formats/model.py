@@ -212,7 +212,7 @@ class Identity(_Model):
 
 
 class Chapter(_Model):
-    id: str
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")  # the chapter's id in the page (an anchor of the table of contents)
     heading: str | None = None  # None: untitled (the opening paragraph of a report)
     source: Literal["prose", "notebook"]
     number: str | None = None

@@ -117,7 +117,7 @@ def table_cells(table: Tag) -> Iterator[tuple[str, str, str]]:
 def html_facts(html: str) -> list[str]:
     """The facts of one HTML page: its text blocks and table cells in document order."""
     soup = BeautifulSoup(html, "html.parser")
-    for hidden in soup(["style", "script", "head"]):
+    for hidden in soup(["style", "script", "head", "nav"]):  # navigation (table of contents, links) states nothing
         hidden.decompose()
     facts: list[str] = []
     chapter = subheading = ""

@@ -87,7 +87,7 @@ def blocks_html(report: Report, official: str) -> str:
     blocks, empty = [], False
     for table in tables:
         rows = ["<tr>" + _td(table.caption or table.title, tag="th", colspan=width, cls="caption-row") + "</tr>"]
-        cells = [_td("信息内容", tag="th")] + [_td(c.label, tag="th") for c in table.columns]
+        cells = [_td("信息内容", tag="th", cls="corner")] + [_td(c.label, tag="th") for c in table.columns]
         if width > len(cells):
             cells.append(_td("", tag="th", colspan=width - len(cells)))
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -106,13 +106,19 @@ def blocks_html(report: Report, official: str) -> str:
     return f'<figure class="official-table"><table class="report-table official">{body}</table>{note}</figure>'
 
 
+def _label_class(level: int) -> str:
+    """A row label's class: ``row-label``, and from the second label column on its column (``level-1``, …), by
+    which the screen keeps the label columns side by side in view when the table scrolls sideways."""
+    return "row-label" + (f" level-{level}" if level else "")
+
+
 def grid_html(report: Report, table_id: str) -> str:
     """A table with merged label columns (from the rows' parents) and merged column headers (表三)."""
     table = report.format.tables[table_id]
     present = [r for r in table.rows if report.row(table_id, r.id) is not None]
     paths = [(*r.parents, r.label) for r in present]
     depth = max((len(p) for p in paths), default=1)
-    corner = _td(table.caption or "", tag="th", rowspan=max(len(c.group) for c in table.columns) + 1, colspan=depth)
+    corner = _td(table.caption or "", tag="th", rowspan=max(len(c.group) for c in table.columns) + 1, colspan=depth, cls="corner")
     head = header_rows([_column_path(c) for c in table.columns], lead=corner)
     rows = []
     empty = False
@@ -125,9 +131,9 @@ def grid_html(report: Report, table_id: str) -> str:
                 span = 1
                 while index + span < len(paths) and paths[index + span][: level + 1] == path[: level + 1]:
                     span += 1
-                cells.append(_td(label, tag="th", rowspan=span, cls="row-label"))
+                cells.append(_td(label, tag="th", rowspan=span, cls=_label_class(level)))
             else:
-                cells.append(_td(label, tag="th", colspan=depth - level, cls="row-label"))
+                cells.append(_td(label, tag="th", colspan=depth - level, cls=_label_class(level)))
         values = [_value(report, table_id, row.id, c.id) for c in table.columns]
         empty = empty or "" in values
         cells.extend(_td(v, cls="num") for v in values)

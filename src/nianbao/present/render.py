@@ -1,12 +1,15 @@
 """Rendering executed notebooks into report sections (HTML) and the assembled report (HTML and PDF).
 
-HTML comes from nbconvert with the package's template (code, prompts and analyst notes removed, images
-embedded). What a page may contain is decided in safe.py: the template cleans every Markdown cell (the prose
-chapters) through its allow-list and declares its Content-Security-Policy; the title, issuer and headings are
-escaped text. The PDF is printed from the assembled HTML by WeasyPrint: it needs no LaTeX and no browser (only
-Pango from the system), finds the CJK font through fontconfig by the same family name the charts use, and
-embeds a subset of it in the PDF. It fetches nothing but ``data:`` URIs and files inside the build folder
-(``BuildFolderFetcher``); every other URL is refused and reported.
+HTML comes from nbconvert with the package's template (code, prompts and analyst notes removed, images embedded).
+For reading on a screen the assembled report opens with a table of contents (``toc_html``) linking its chapters and
+their section pages, every section page links back to its place in the report and to the sections before and after
+it (``section_links``), and every table stands in a container that scrolls sideways on a narrow screen
+(``scroll_tables``), the table itself unchanged. What a page may contain is decided in safe.py: the template cleans
+every Markdown cell (the prose chapters) through its allow-list and declares its Content-Security-Policy; the
+title, issuer and headings are escaped text. The PDF is printed from the assembled HTML by WeasyPrint: it needs no
+LaTeX and no browser (only Pango from the system), finds the CJK font through fontconfig by the same family name
+the charts use, and embeds a subset of it in the PDF. It fetches nothing but ``data:`` URIs and files inside the
+build folder (``BuildFolderFetcher``); every other URL is refused and reported.
 """
 
 from __future__ import annotations
@@ -14,17 +17,24 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from nianbao.formats import NotebookSpec
 from nianbao.inputs.report import Report
-from nianbao.paths import TEMPLATES_DIR
+from nianbao.paths import REPORT_HTML, SECTIONS_DIR, TEMPLATES_DIR
 from nianbao.present import safe
 from nianbao.present.fonts import FontInfo, PrintFaces
 from nianbao.present.safe import CONTENT_SECURITY_POLICY
 
 NOTE_TAG = "analyst-note"
+
+
+# the page's styles: the report as printed and on screen (report.css), then what a screen adds (screen.css:
+# navigation, sideways-scrolling tables with fixed label columns, narrow screens; hidden from print)
+CSS_FILES = ("report.css", "screen.css")
 
 
 @functools.cache
@@ -35,7 +45,7 @@ def _stylesheet(name: str) -> str:
 def css(font: FontInfo, faces: PrintFaces | None = None) -> str:
     """The report's stylesheet: the web layout in ``font``, and, given ``faces``, the 公文 layout for print (the
     PDF and printing the page). Family names are params checked to hold no CSS syntax (inputs/params.py)."""
-    text = _stylesheet("report.css").replace("__FONT__", font.family)
+    text = "\n".join(_stylesheet(name) for name in CSS_FILES).replace("__FONT__", font.family)
     if faces is not None:
         gongwen = _stylesheet("gongwen.css")
         for role, face in (("TITLE", faces.title), ("BODY", faces.body), ("HEADING", faces.heading)):
@@ -56,7 +66,42 @@ def _exporter():
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.register_filter("prose_html", safe.prose)
+    exporter.register_filter("scroll_tables", scroll_tables)
     return exporter
+
+
+SCROLL_CLASS = "table-scroll"
+
+
+def scroll_tables(fragment: str) -> str:
+    """``fragment`` with every table in a container that scrolls sideways when the table is wider than the page
+    (``div.table-scroll``: a keyboard-focusable region named after the table's caption). The table is left as it
+    is; a table already in such a container is not wrapped again. Parsed, not matched as text, so that markup in an
+    attribute value stays there."""
+    if "<table" not in fragment:
+        return fragment
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(fragment, "html.parser")
+    for table in soup.find_all("table"):
+        if table.find_parent(class_=SCROLL_CLASS) is not None:
+            continue
+        figure = table.find_parent("figure")
+        caption = table.find("caption") or (figure.find("figcaption") if figure is not None else None)
+        name = caption.get_text(" ", strip=True) if caption is not None else "表格"
+        wrapper = soup.new_tag("div", attrs={"class": SCROLL_CLASS, "role": "region", "tabindex": "0"})
+        wrapper["aria-label"] = f"{name}（可左右滑动）"
+        table.wrap(wrapper)
+    return str(soup)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link of a page's navigation: the target relative to the page, the text shown, and its relation."""
+
+    href: str
+    text: str
+    rel: str | None = None
 
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -75,14 +120,22 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def to_html(
-    nb: nbformat.NotebookNode, title: str, font: FontInfo, header: str | None = None, *, faces: PrintFaces | None = None
+    nb: nbformat.NotebookNode,
+    title: str,
+    font: FontInfo,
+    *,
+    header: str | None = None,
+    links: tuple[Link, ...] = (),
+    faces: PrintFaces | None = None,
 ) -> str:
-    """HTML of a cleaned notebook; ``header`` is a line above the content (which report a section belongs to);
-    ``faces``: printed in the 公文 layout in these faces (else as the page shows)."""
+    """HTML of a cleaned notebook; ``header`` is a line above the content (which report a section belongs to),
+    ``links`` the page's navigation, above and below the content; ``faces``: printed in the 公文 layout in these
+    faces (else as the page shows)."""
     resources = {
         "report_title": title,
         "report_css": css(font, faces),
         "report_header": header,
+        "report_links": links,
         "report_csp": CONTENT_SECURITY_POLICY,
     }
     body, _ = _exporter().from_notebook_node(clean(nb), resources=resources)
@@ -94,6 +147,65 @@ def _html_cell(html: str) -> nbformat.NotebookNode:
     from nbformat.v4 import new_code_cell, new_output
 
     return new_code_cell(outputs=[new_output("display_data", data={"text/html": html})])
+
+
+def _section_order(report: Report, specs: list[NotebookSpec]) -> list[NotebookSpec]:
+    """The notebooks in the order their chapters are printed (the validation appendix last)."""
+    position = {c.id: i for i, c in enumerate(report.format.chapters)}
+    return sorted(specs, key=lambda spec: min(position[c] for c in spec.chapters))
+
+
+def _shown(report: Report, spec: NotebookSpec) -> list[str]:
+    return [c for c in spec.chapters if report.shows(c)] or list(spec.chapters)
+
+
+def section_title(report: Report, spec: NotebookSpec) -> str:
+    """The headings of the chapters a section page shows."""
+    return "、".join(report.params.heading(c) for c in _shown(report, spec))
+
+
+def section_href(spec: NotebookSpec) -> str:
+    """The section page of a notebook, relative to the report."""
+    return f"{SECTIONS_DIR}/{spec.stem}.html"
+
+
+def section_links(report: Report, specs: list[NotebookSpec], spec: NotebookSpec, *, in_report: bool = True) -> tuple[Link, ...]:
+    """The navigation of the section page of ``spec`` among the pages of ``specs``: back to its place in the
+    report (unless there is no report, ``in_report`` false: a run that stopped at the validation), then the sections
+    before and after it in the printed order."""
+    ordered = _section_order(report, specs)
+    index = ordered.index(spec)
+    links = []
+    if in_report:
+        chapter = _shown(report, spec)[0]
+        links.append(Link(f"../{REPORT_HTML}#{chapter}", f"返回全文：{report.params.title}", "up"))
+    if index > 0:
+        links.append(Link(f"{ordered[index - 1].stem}.html", f"上一节：{section_title(report, ordered[index - 1])}", "prev"))
+    if index + 1 < len(ordered):
+        links.append(Link(f"{ordered[index + 1].stem}.html", f"下一节：{section_title(report, ordered[index + 1])}", "next"))
+    return tuple(links)
+
+
+def toc_html(report: Report, stems: set[str]) -> str:
+    """The report's table of contents: every chapter it prints with a heading, linked to the heading, and for a
+    chapter of a notebook in ``stems`` a link to that notebook's section page. Screen only (print CSS hides it)."""
+    params = report.params
+    owner = {c: nb for nb in report.format.notebooks for c in nb.chapters}
+    items = []
+    for chapter in report.format.chapters:
+        heading = params.heading(chapter.id)
+        if chapter.source == "prose":
+            if not heading or chapter.id not in report.prose or params.omits(chapter.id):
+                continue
+            items.append(f'<li><a href="#{safe.text(chapter.id)}">{safe.text(heading)}</a></li>')
+            continue
+        spec = owner[chapter.id]
+        if spec.stem not in stems or not report.shows(chapter.id):
+            continue
+        label = safe.text(f"{heading}（单独页面）")
+        page = f'<a class="section-link" href="{safe.text(section_href(spec))}" aria-label="{label}">单独页面</a>'
+        items.append(f'<li><a href="#{safe.text(chapter.id)}">{safe.text(heading)}</a>　{page}</li>')
+    return f'<nav class="toc" aria-label="目录"><h2 class="toc-title">目录</h2><ol>{"".join(items)}</ol></nav>'
 
 
 def assemble(report: Report, executed: dict[str, nbformat.NotebookNode]) -> nbformat.NotebookNode:
@@ -108,6 +220,7 @@ def assemble(report: Report, executed: dict[str, nbformat.NotebookNode]) -> nbfo
     cells = [_html_cell(f"<h1>{safe.text(params.title)}</h1>")]
     date = chinese_date(params.published) if params.published else ""
     cells.append(_html_cell(f'<p class="issuer">{safe.text(params.issuer + ("　" + date if date else ""))}</p>'))
+    cells.append(_html_cell(toc_html(report, set(executed))))
     owner = {c: nb.stem for nb in report.format.notebooks for c in nb.chapters}
     done = set()
     signed = False

@@ -5,8 +5,9 @@ headings, labels, notes) are text: they are escaped (``text``) and shown as writ
 included. The prose chapters are Markdown copied from a published web page: they are rendered, then cleaned
 through an allow-list (``prose``, with nh3): paragraphs, headings, lists, emphasis, tables, quotes and code
 stay; scripts, frames, plugins, forms, styles, images and event handlers go; a link keeps only an http(s) or
-in-document (``#…``) target. Every page declares a Content-Security-Policy that forbids scripts and fetching
-anything: it embeds its styles and its images (``data:`` URIs) itself.
+in-document (``#…``) target, and the prose's ids are prefixed (``prose-``, its in-document links with them), so
+that no prose can take an id the report's own chapters and table of contents use. Every page declares a
+Content-Security-Policy that forbids scripts and fetching anything: it embeds its styles and its images (``data:`` URIs) itself.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ _ATTRIBUTES = {
     "td": {"colspan", "rowspan", "style"},
 }
 _LINK_TARGETS = ("http://", "https://", "#")
+PROSE_ID_PREFIX = "prose-"
 
 
 def text(value: object) -> str:
@@ -48,9 +50,12 @@ def text(value: object) -> str:
 
 
 def _attribute(element: str, attribute: str, value: str) -> str | None:
-    """A link keeps an http(s) or in-document target; any other URL (script, data, file, relative) is removed."""
+    """A link keeps an http(s) or in-document target (pointing at the prefixed ids); any other URL (script, data,
+    file, relative) is removed."""
     if attribute == "href":
         target = value.strip()
+        if target.startswith("#") and not target.startswith("#" + PROSE_ID_PREFIX):
+            return "#" + PROSE_ID_PREFIX + target[1:]
         return target if target.lower().startswith(_LINK_TARGETS) else None
     return value
 
@@ -67,4 +72,5 @@ def prose(fragment: str) -> str:
         allowed_classes={"a": {"anchor-link"}},  # the ¶ nbconvert adds to a heading (hidden by the report's CSS)
         filter_style_properties={"text-align"},  # Markdown tables align their columns
         strip_comments=True,
+        id_prefix=PROSE_ID_PREFIX,
     )

@@ -105,9 +105,11 @@ class Session:
             f'<figure class="report-table"><figcaption>历年主要指标</figcaption>{"".join(bodies)}'
             f'<ul class="table-note">{notes}<li>“—”：该年度的报告格式没有可比的指标或报告未填写，不作估算。</li></ul></figure>'
         )
-        self._show_chart("trend", charts.trend_chart(result, self.font))
+        self._show_chart("trend", charts.trend_chart(result, self.font), charts.trend_alt(result))
 
-    def _show_chart(self, name: str, fig) -> None:
+    def _show_chart(self, name: str, fig, alt: str) -> None:
+        """Show a chart as a PNG with its text alternative (``alt``, in the page's language) and keep the PNG in
+        ``charts/``."""
         from IPython.display import Image
 
         data = charts.png(fig)
@@ -115,13 +117,14 @@ class Session:
             path = self.output_dir / "charts" / f"{name}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        _display(Image(data=data, format="png"))
+        _display(Image(data=data, format="png", alt=alt))
 
     def chart(self, chart_id: str) -> None:
         """Show a chart of a declared share; a share with no rows in this report has no chart."""
         if self.hidden or not self.report.share_items(self.report.format.charts[chart_id].share):
             return
-        self._show_chart(chart_id, charts.share_chart(self.report, chart_id, self.font))
+        alt = charts.share_alt(self.report, chart_id)
+        self._show_chart(chart_id, charts.share_chart(self.report, chart_id, self.font), alt)
 
     # --- validation -----------------------------------------------------------------------------------
     def validate(self):

@@ -193,7 +193,8 @@ def stop_if_invalid(ctx: RunContext, work: Work, validation: Validation, execute
     key and the message beside the result, and raise ValidationFailed naming both where they will be kept."""
     if validation.success:
         return
-    section = write_section(work, *executed[0])
+    spec, notebook = executed[0]
+    section = write_section(work, spec, notebook, render.section_links(work.report, [spec], spec, in_report=False))
     kept = work.build.kept
     message = (
         "数据未通过严重级别的校验，未生成报告章节:\n"
@@ -205,15 +206,15 @@ def stop_if_invalid(ctx: RunContext, work: Work, validation: Validation, execute
     raise ValidationFailed(message, validation.critical_failures)
 
 
-def write_section(work: Work, spec: NotebookSpec, executed: nbformat.NotebookNode) -> Path:
-    """``sections/<notebook>.html``: one executed notebook as a report section."""
+def write_section(work: Work, spec: NotebookSpec, executed: nbformat.NotebookNode, links: tuple[render.Link, ...]) -> Path:
+    """``sections/<notebook>.html``: one executed notebook as a report section, with its navigation ``links``."""
     params = work.report.params
     sections = work.build.path / SECTIONS_DIR
     sections.mkdir(exist_ok=True)
-    title = f"{params.title}：" + "、".join(params.heading(c) for c in spec.chapters)
+    title = f"{params.title}：" + render.section_title(work.report, spec)
     header = f"{params.title}（{params.issuer}）· 报告章节"
     path = sections / f"{spec.stem}.html"
-    path.write_text(render.to_html(executed, title, work.font, header=header, faces=work.faces), encoding="utf-8")
+    path.write_text(render.to_html(executed, title, work.font, header=header, links=links, faces=work.faces), encoding="utf-8")
     return path
 
 
@@ -222,8 +223,9 @@ def render_html(ctx: RunContext, work: Work, executed: Executed) -> str:
     ctx.say("渲染 HTML")
     ctx.at(Stage.RENDERING_HTML)
     with time_limit(work.report.params.render_timeout, "渲染 HTML "):
+        specs = [spec for spec, _ in executed]
         for spec, notebook in executed:
-            write_section(work, spec, notebook)
+            write_section(work, spec, notebook, render.section_links(work.report, specs, spec))
         assembled = render.assemble(work.report, {spec.stem: notebook for spec, notebook in executed})
         html = render.to_html(assembled, work.report.params.title, work.font, faces=work.faces)
     (work.build.path / REPORT_HTML).write_text(html, encoding="utf-8")
