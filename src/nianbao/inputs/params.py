@@ -41,6 +41,18 @@ class NonTableFigure(_Strict):
     reason: str = Field(min_length=1)
 
 
+class WordFonts(_Strict):
+    """The faces of report.docx (font family names as Word, WPS and fontconfig know them): the title (宋体-style),
+    body text, first-level headings (黑体-style) and second-level headings (楷体-style). The defaults are free faces
+    the setup installs; the only free 仿宋-style face packaged (cwTeXFangSong) lacks many simplified characters, so
+    the body defaults to a 宋体-style face; offices set ``body: 仿宋_GB2312`` (or ``FangSong``) for their machines."""
+
+    title: str = Field(default="Noto Serif CJK SC", min_length=1)
+    body: str = Field(default="Noto Serif CJK SC", min_length=1)
+    heading: str = Field(default="Noto Sans CJK SC", min_length=1)
+    subheading: str = Field(default="LXGW WenKai", min_length=1)
+
+
 BodyId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 """A body's id: the folder name under params/, data/ and outputs/."""
 Year = Annotated[int, Field(ge=2008, le=2100)]
@@ -61,6 +73,7 @@ class Params(_Strict):
         default=(), description="what the published report states about its figures that a declared check is for"
     )
     font: str = "Noto Sans CJK SC"
+    word_fonts: WordFonts = Field(default_factory=WordFonts, description="the faces of report.docx")
     execution_timeout: int = Field(default=600, ge=1, le=7200, description="seconds per notebook cell")
     render_timeout: int = Field(default=600, ge=1, le=7200, description="seconds to render the HTML, and the PDF")
     non_table_figures: tuple[NonTableFigure, ...] = Field(default=(), description="prose numbers that are no table figure")

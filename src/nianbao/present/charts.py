@@ -8,6 +8,8 @@ from nianbao.inputs.report import Report
 from nianbao.present.fonts import FontInfo, use_in_matplotlib
 
 DPI = 150
+TREND_CHART = "trend"  # the file name of the trend chart (charts/trend.png)
+TREND_TITLE = "历年主要指标"
 
 
 def share_chart(report: Report, chart_id: str, font: FontInfo):
@@ -79,6 +81,6 @@ def trend_chart(trend, font: FontInfo):
         ax.set_xlim(min(trend.years) - 0.5, max(trend.years) + 0.5)
         ax.legend(fontsize=7, loc="upper left", frameon=False)
         ax.set_ylabel("数量")
-    fig.suptitle("历年主要指标（断开处：该年度无可比数据）", fontsize=11)
+    fig.suptitle(f"{TREND_TITLE}（断开处：该年度无可比数据）", fontsize=11)
     fig.tight_layout()
     return fig
