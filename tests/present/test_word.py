@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 
 import docx
 import docx.shared
@@ -50,7 +51,9 @@ def built(hostile_report, tmp_path):
         html_cell('<h2 class="chapter" id="applications">三、收到和处理政府信息公开申请情况</h2>'),
         html_cell(official.grid_html(report, "requests")),
         new_code_cell(outputs=[new_output("display_data", data={"image/png": base64.b64encode(png_bytes()).decode()})]),
-        new_markdown_cell(f"### 小标题\n\n正文 {HOSTILE}\n\n- 第一项\n- 第二项"),
+        new_markdown_cell(
+            f"### 小标题\n\n正文 {HOSTILE}\n\n- 第一项\n- 第二项\n\n> 引文\n\n| 甲 | 乙 |\n|---|---|\n| 1 | <i>2</i> |"
+        ),
     ]
     charts = tmp_path / "charts"
     charts.mkdir()
@@ -131,6 +134,17 @@ class TestText:
         heading = next(p for p in document.paragraphs if p.text == "小标题")
         assert heading.style.name == "Heading 2"
         assert [p.style.name for p in document.paragraphs if p.text in ("第一项", "第二项")] == ["List Bullet"] * 2
+        assert next(p for p in document.paragraphs if p.text == "引文").style.name == word.QUOTE
+
+    def test_a_prose_table_is_a_word_table(self, built):
+        _, document = built
+        assert docx_layout(document.tables[1]) == [
+            (0, 0, "甲", 1, 1),
+            (0, 1, "乙", 1, 1),
+            (1, 0, "1", 1, 1),
+            (1, 1, "<i>2</i>", 1, 1),
+        ]
+        assert document.tables[1]._tbl.tr_lst[0].trPr.find(qn("w:tblHeader")) is not None
 
     def test_chapter_heading_from_the_html(self, built):
         _, document = built
@@ -167,3 +181,14 @@ class TestGrid:
         grid = word.Grid.of([[word.Cell([word.Run("一二三四五六")]), word.Cell([word.Run("1")])]])
         widths = grid.widths()
         assert widths[0] > widths[1] and abs(sum(widths) - word.TEXT_WIDTH) < 3
+
+
+class TestWriteDocx:
+    def test_equal_reports_give_equal_files(self, hostile_report, tmp_path):
+        assembled = render.assemble(hostile_report, {})
+        first, second = tmp_path / "a.docx", tmp_path / "b.docx"
+        word.write_docx(hostile_report, assembled, first, tmp_path / "charts")
+        time.sleep(2.1)  # python-docx dates the package's entries with the time of writing (2 s steps)
+        word.write_docx(hostile_report, assembled, second, tmp_path / "charts")
+        assert first.read_bytes() == second.read_bytes()
+        assert docx.Document(str(first)).core_properties.created.date() == hostile_report.params.published

@@ -55,6 +55,7 @@ FIXED_TIME = dt.datetime(1980, 1, 1)  # the date of a package's entries (the ear
 KEEP_TOGETHER = 20  # a table of at most this many rows is kept on one page (with its caption)
 
 TITLE, BODY, NOTE, CAPTION, TABLE_TEXT, SIGNATURE = "公文标题", "公文正文", "表注", "题注", "表格文字", "落款"
+QUOTE = "Quote"
 HEADINGS = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}  # 一、 in 黑体, （一） in 楷体, 1. in 仿宋 bold
 LISTS = {
     ("bullet", 1): "List Bullet",
@@ -191,7 +192,7 @@ def define_styles(doc, fonts: WordFonts) -> None:
     for level, face in ((1, fonts.heading), (2, fonts.subheading), (3, fonts.body)):
         heading = _style(doc, HEADINGS[level], face, BODY_SIZE, bold=level == 3, base="Normal")
         _paragraph_format(heading, indent=Pt(32), keep=True)
-    for name in LISTS.values():
+    for name in (*LISTS.values(), QUOTE):
         _style(doc, name, fonts.body, BODY_SIZE)
     _paragraph_format(_style(doc, NOTE, fonts.body, Pt(12), base="Normal"), exact=False, after=6)
     _paragraph_format(
@@ -461,7 +462,7 @@ class DocxWriter:
             elif kind == "inline" and table:
                 table[-1].append(Cell(markdown_runs(token.children or []), header_cell))
             elif kind == "inline":
-                style = heading or lists.style() or ("Quote" if quote else BODY)
+                style = heading or lists.style() or (QUOTE if quote else BODY)
                 self.paragraph(markdown_runs(token.children or []), style)
             elif kind in ("fence", "code_block"):
                 for line in token.content.rstrip("\n").split("\n"):
