@@ -207,6 +207,7 @@ def define_styles(doc, fonts: WordFonts) -> None:
     _paragraph_format(_style(doc, SIGNATURE, fonts.body, BODY_SIZE, base="Normal"), align=WD_ALIGN_PARAGRAPH.RIGHT)
     signature = doc.styles[SIGNATURE].paragraph_format
     signature.right_indent = Pt(64)  # 右空四字
+    signature.keep_with_next = True  # the issuer on the page of the date
 
 
 def _field(paragraph, instruction: str) -> None:
