@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pypdf
 from bs4 import BeautifulSoup
+from docx.oxml.ns import qn
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -232,3 +233,39 @@ def recalculated(book: Path, folder: Path) -> Path:
         timeout=180,
     )
     return out / book.name
+
+
+def html_layout(table) -> list[tuple[int, int, str, int, int]]:
+    """An HTML table's cells as (row, column, text, rowspan, colspan), placed as a browser places them."""
+    taken: set[tuple[int, int]] = set()
+    cells = []
+    for r, tr in enumerate(table.xpath(".//tr")):
+        c = 0
+        for td in tr.xpath("./th|./td"):
+            while (r, c) in taken:
+                c += 1
+            rowspan, colspan = int(td.get("rowspan", 1)), int(td.get("colspan", 1))
+            cells.append((r, c, " ".join(td.text_content().split()), rowspan, colspan))
+            taken.update((r + i, c + j) for i in range(rowspan) for j in range(colspan))
+            c += colspan
+    return sorted(cells)
+
+
+def docx_layout(table) -> list[tuple[int, int, str, int, int]]:
+    """A Word table's cells as (row, column, text, rowspan, colspan), from its gridSpan and vMerge."""
+    starts, continued = {}, set()
+    for r, tr in enumerate(table._tbl.tr_lst):
+        c = 0
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            merge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
+            if merge is not None and merge.get(qn("w:val")) != "restart":
+                continued.add((r, c))
+            else:
+                text = " ".join("".join(t.text or "" for t in tc.iter(qn("w:t"))).split())
+                starts[(r, c)] = [text, 1, span]
+            c += span
+    for (r, c), cell in starts.items():
+        while (r + cell[1], c) in continued:
+            cell[1] += 1
+    return sorted((r, c, text, rowspan, colspan) for (r, c), (text, rowspan, colspan) in starts.items())

@@ -25,8 +25,10 @@ INPUT_DIRS = (PARAMS_DIR, DATA_DIR, NOTEBOOKS_DIR, EXPECTATIONS_DIR)  # the fold
 VALIDATION_FILE = "validation.json"  # where a run writes the result of the checks
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
+REPORT_DOCX = "report.docx"
 MANIFEST_FILE = "manifest.json"
 SECTIONS_DIR = "sections"
+CHARTS_DIR = "charts"  # the chart PNGs the notebooks write, inside a report's outputs
 EXECUTED_DIR = "notebooks"  # the executed notebooks, inside a report's outputs
 
 

@@ -103,6 +103,7 @@ class TestRunReport:
         assert stages == [Stage.LOADING, Stage.VALIDATING, *(Section(i, n) for i in range(1, n + 1))] + [
             Stage.RENDERING_HTML,
             Stage.RENDERING_PDF,
+            Stage.RENDERING_DOCX,
             Stage.DONE,
         ]
         events = [line for line in lines if "说明:" not in line]
@@ -111,6 +112,7 @@ class TestRunReport:
             *(f"[dongyang 2017] 执行 {name}（{i}/{n}）" for i, name in enumerate(executed, start=1)),
             "[dongyang 2017] 渲染 HTML",
             "[dongyang 2017] 渲染 PDF",
+            "[dongyang 2017] 渲染 Word",
             "[dongyang 2017] 完成 → outputs/dongyang/2017",
         ]
         assert (result.status, result.output, result.message, result.unchanged) == (
@@ -119,7 +121,8 @@ class TestRunReport:
             "dongyang 2017: 68 项检查",
             False,
         )
-        assert {"report.html", "report.pdf", "manifest.json", "validation.json"} <= {p.name for p in final.iterdir()}
+        outputs = {"report.html", "report.pdf", "report.docx", "manifest.json", "validation.json"}
+        assert outputs <= {p.name for p in final.iterdir()}
         assert len(list((final / "sections").glob("*.html"))) == n
         assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", "2017"]
 

@@ -36,6 +36,7 @@ class TestStageLabel:
             (Stage.VALIDATING, "校验"),
             (Stage.RENDERING_HTML, "渲染 HTML"),
             (Stage.RENDERING_PDF, "渲染 PDF"),
+            (Stage.RENDERING_DOCX, "渲染 Word"),
             (Stage.DONE, "完成"),
             (Stage.UNCHANGED, "未变，跳过"),
             (Stage.FAILED_VALIDATION, "未通过校验"),

@@ -13,6 +13,7 @@ from nianbao.present.fonts import FontInfo, use_in_matplotlib
 
 DPI = 150
 WIDTH = 6.0  # inches
+TREND_CHART = "trend"  # the file name of the trend chart (charts/trend.png)
 
 
 def share_chart(report: Report, chart_id: str, font: FontInfo):

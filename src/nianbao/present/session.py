@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 
 from nianbao.inputs.report import Report, load_report
-from nianbao.paths import VALIDATION_FILE
+from nianbao.paths import CHARTS_DIR, VALIDATION_FILE
 from nianbao.present import charts, official, render, years
 from nianbao.present import html as report_html
 from nianbao.present.fonts import FontInfo, cjk_font, use_in_matplotlib
@@ -105,7 +105,7 @@ class Session:
             f'<figure class="report-table"><figcaption>历年主要指标</figcaption>{"".join(bodies)}'
             f'<ul class="table-note">{notes}<li>“—”：该年度的报告格式没有可比的指标或报告未填写，不作估算。</li></ul></figure>'
         )
-        self._show_chart("trend", charts.trend_chart(result, self.font), charts.trend_alt(result))
+        self._show_chart(charts.TREND_CHART, charts.trend_chart(result, self.font), charts.trend_alt(result))
 
     def _show_chart(self, name: str, fig, alt: str) -> None:
         """Show a chart as a PNG with its text alternative (``alt``, in the page's language) and keep the PNG in
@@ -114,7 +114,7 @@ class Session:
 
         data = charts.png(fig)
         if self.output_dir is not None:
-            path = self.output_dir / "charts" / f"{name}.png"
+            path = self.output_dir / CHARTS_DIR / f"{name}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         _display(Image(data=data, format="png", alt=alt))

@@ -1,7 +1,8 @@
 """The run of one report, as a sequence of steps (``run_report``):
 
     unchanged_result → load → check_suites → font → tell_notes → BuildDir (lock, build folder) → made_meanwhile
-    → validate → execute → stop_if_invalid → render_html → render_pdf → record_manifest → publish → finish
+    → validate → execute → stop_if_invalid → render_html → render_pdf → render_docx → record_manifest → publish
+    → finish
 
 Every run builds into a fresh folder beside the final one and only moves it into place when everything
 succeeded, so a failed or interrupted run never deletes or half-overwrites the outputs of the last good run.
@@ -24,8 +25,10 @@ from nianbao.errors import DeclarationError, ValidationFailed
 from nianbao.formats import NotebookSpec
 from nianbao.inputs.report import Report, load_report
 from nianbao.paths import (
+    CHARTS_DIR,
     EXECUTED_DIR,
     MANIFEST_FILE,
+    REPORT_DOCX,
     REPORT_HTML,
     REPORT_PDF,
     SECTIONS_DIR,
@@ -33,7 +36,7 @@ from nianbao.paths import (
     ProjectLayout,
     display_path,
 )
-from nianbao.present import render
+from nianbao.present import render, word
 from nianbao.present.fonts import FontInfo, PrintFaces, cjk_font, print_faces
 from nianbao.run import manifest
 from nianbao.run.build import BuildDir
@@ -92,6 +95,7 @@ def run_report(
         stop_if_invalid(ctx, work, validation, executed)
         html = render_html(ctx, work, executed)
         render_pdf(ctx, work, html)
+        render_docx(ctx, work, executed)
         record_manifest(ctx, work, validation)
         build.publish()
     return finish(ctx, validation)
@@ -240,6 +244,15 @@ def render_pdf(ctx: RunContext, work: Work, html: str) -> None:
         refused = render.write_pdf(html, work.build.path / REPORT_PDF, base_url=work.build.path)
     for url in refused:
         ctx.say(f"警告: PDF 未读取 {url}（只读取构建目录内的文件和 data: URI），已略去")
+
+
+def render_docx(ctx: RunContext, work: Work, executed: Executed) -> None:
+    """Write the report as a Word document, from the same assembled notebook as the HTML (see present/word.py)."""
+    ctx.say("渲染 Word")
+    ctx.at(Stage.RENDERING_DOCX)
+    with time_limit(work.report.params.render_timeout, "渲染 Word "):
+        assembled = render.assemble(work.report, {spec.stem: notebook for spec, notebook in executed})
+        word.write_docx(work.report, assembled, work.build.path / REPORT_DOCX, work.build.path / CHARTS_DIR)
 
 
 def record_manifest(ctx: RunContext, work: Work, validation: Validation) -> None:

@@ -28,6 +28,7 @@ class Stage(Labelled):
     VALIDATING = "validating", "校验"
     RENDERING_HTML = "rendering HTML", "渲染 HTML"
     RENDERING_PDF = "rendering PDF", "渲染 PDF"
+    RENDERING_DOCX = "rendering Word", "渲染 Word"
     DONE = "done", "完成"
     UNCHANGED = "unchanged", "未变，跳过"
     FAILED_VALIDATION = "failed validation", "未通过校验"
