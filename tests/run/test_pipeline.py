@@ -5,6 +5,7 @@ Expectations (the checks, the kernel's ``execute`` and the PDF printer are repla
 from __future__ import annotations
 
 import json
+import types
 import threading
 
 import nbformat
@@ -14,6 +15,7 @@ from nbformat.v4 import new_markdown_cell, new_notebook
 
 from helpers import tree_digest
 from nianbao.checks import validate as checks
+from nianbao.checks.results import Check, Validation
 from nianbao.errors import DeclarationError, ExecutionError, RunLocked, ValidationFailed
 from nianbao.paths import ProjectLayout
 from nianbao.present import render
@@ -23,17 +25,19 @@ from nianbao.run.cache import KEY_FILE, run_key
 from nianbao.run.status import Section, Stage, Status
 
 
-class FakeCheck:
-    def message(self) -> str:
-        return "[严重] 各申请方式之和应等于收到申请总数"
-
-
-class FakeValidation:
-    """What the pipeline uses of a Validation."""
+class FakeValidation(Validation):
+    """A validation of one check (the critical one failed, unless ``success``) that says it made 68."""
 
     def __init__(self, success: bool):
-        self.success = success
-        self.critical_failures = [] if success else [FakeCheck()]
+        check = Check(
+            suite="old-free-text.identities",
+            check="application_channels_sum",
+            severity="critical",
+            success=success,
+            description="各申请方式之和应等于收到申请总数",
+            evaluated=1,
+        )
+        super().__init__(report="dongyang 2017", era="old-free-text", checks=[check], identities=[], shares=[], notes=[])
 
     def summary(self) -> str:
         return "dongyang 2017: 68 项检查"
@@ -48,7 +52,7 @@ class FakeValidation:
 @pytest.fixture
 def checked(monkeypatch):
     """The checks pass (set ``checked.success = False`` to fail them); returns the fake's settings."""
-    settings = FakeValidation(True)
+    settings = types.SimpleNamespace(success=True)
     monkeypatch.setattr(checks, "validate", lambda report: FakeValidation(settings.success))
     return settings
 
@@ -121,7 +125,7 @@ class TestRunReport:
         )
         assert {"report.html", "report.pdf", "manifest.json", "validation.json"} <= {p.name for p in final.iterdir()}
         assert len(list((final / "sections").glob("*.html"))) == n
-        assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", "2017"]
+        assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", ".2017.result.json", "2017"]
 
     def test_the_urls_the_pdf_printer_refused_are_named(self, dongyang_copy, checked, executed):
         executed.refused = ["file:///etc/passwd", "http://example.invalid/x.css"]
@@ -181,9 +185,13 @@ class TestRunReportValidationFailure:
         message = str(err.value)
         assert message.startswith("数据未通过严重级别的校验，未生成报告章节:\n[严重] 各申请方式之和应等于收到申请总数")
         assert "校验结果已保存: outputs/dongyang/2017.failed/validation.json" in message
-        assert "（可读的校验章节: outputs/dongyang/2017.failed/sections/00_validation.html）" in message
+        assert (
+            "（校验页面: outputs/dongyang/2017.failed/validation.html；"
+            "校验摘要: outputs/dongyang/2017.failed/sections/00_validation.html）"
+        ) in message
         failed = good_outputs.with_name("2017.failed")
         assert (failed / "validation.json").exists() and (failed / "sections" / "00_validation.html").exists()
+        assert (failed / "validation.html").exists()
         assert executed == ["00_validation.ipynb"]
         assert stages[-1] is Stage.FAILED_VALIDATION
         assert tree_digest(good_outputs) == before
@@ -233,7 +241,7 @@ class TestRunReportFailures:
         assert raised.value is exc
         assert tree_digest(good_outputs) == before
         siblings = sorted(p.name for p in good_outputs.parent.iterdir() if not p.name.endswith(".lock"))
-        assert siblings == ["2017", "2017.failed"]
+        assert siblings == [".2017.result.json", "2017", "2017.failed"]
         assert (good_outputs.parent / "2017.failed" / "notebooks" / "00_validation.ipynb").exists()
         assert stages[-1] is Stage.ERROR
 
@@ -305,4 +313,4 @@ class TestRunReportAfterWaiting:
         result = run(dongyang_copy, lines)
         assert result.unchanged and executed == []
         assert lines[-1] == "[dongyang 2017] 另一个运行已用相同的输入生成 outputs/dongyang/2017"
-        assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", "2017"]
+        assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", ".2017.result.json", "2017"]

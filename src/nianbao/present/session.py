@@ -137,7 +137,10 @@ class Session:
         return result
 
     def show_validation(self, result) -> None:
-        _html(report_html.validation_html(self.report, result))
+        """The 校验摘要: what the checks came to, in plain sentences (the rest is on the validation page)."""
+        from nianbao.present.validation import summary_html
+
+        _html(summary_html(self.report, result))
 
 
 def open_report(body: str, year: int, root: str | Path = "..", output_dir: str | Path | None = None) -> Session:
