@@ -185,12 +185,17 @@ class NoDuplicateRows(TableCheck):
         source = _source(outcome)
         return [f"{source.at(rec)}: 指标重复出现" for rec in outcome.unexpected()]
 
-    plain_wording = "“{table}”中的“{label}”填了{times}次"
+    plain_wording = "“{table}”中的{labels}是同一个指标，填了{times}次"
 
     def findings(self, outcome: Outcome) -> list[dict]:
         title = _source(outcome).table.title
-        flagged = [rec[LABEL] for rec in outcome.unexpected()]
-        return [{"table": title, "label": label, "times": flagged.count(label)} for label in dict.fromkeys(flagged)]
+        by_row: dict[str, list[str]] = {}
+        for rec in outcome.unexpected():
+            by_row.setdefault(rec[ROW], []).append(rec[LABEL])
+        return [
+            {"table": title, "labels": "和".join(f"“{label}”" for label in dict.fromkeys(labels)), "times": len(labels)}
+            for labels in by_row.values()
+        ]
 
 
 @register
@@ -265,12 +270,11 @@ class OneLayoutVariant(TableCheck):
         rows = outcome.frame[outcome.frame[VARIANT].notna()]
         return [f"{source.at(rec)}（{rec[VARIANT]} 布局）" for rec in rows.to_dict(orient="records")]
 
-    plain_wording = "“{table}”混用了不同的行布局：{rows}"
+    plain_wording = "“{table}”混用了两种行布局：{rows}不能同时填报"
 
     def findings(self, outcome: Outcome) -> list[dict]:
         rows = outcome.frame[outcome.frame[VARIANT].notna()].to_dict(orient="records")
-        listed = "、".join(f"“{rec[LABEL]}”（{rec[VARIANT]}）" for rec in rows)
-        return [{"table": _source(outcome).table.title, "rows": listed}]
+        return [{"table": _source(outcome).table.title, "rows": "与".join(f"“{rec[LABEL]}”" for rec in rows)}]
 
 
 class ValueText(ColumnCheck):
