@@ -16,7 +16,7 @@ from nbformat.v4 import new_markdown_cell, new_notebook
 from helpers import tree_digest
 from nianbao.checks import validate as checks
 from nianbao.checks.results import Check, Validation
-from nianbao.errors import DeclarationError, ExecutionError, RunLocked, ValidationFailed
+from nianbao.errors import DeclarationError, ExecutionError, NianbaoError, RunLocked, ValidationFailed
 from nianbao.paths import ProjectLayout
 from nianbao.present import render
 from nianbao.run import build as building
@@ -172,6 +172,32 @@ class TestRunReport:
         failed.mkdir(parents=True)
         run(dongyang_copy)
         assert not failed.exists()
+
+
+class TestRecordedForTheIndex:
+    def test_each_outcome_is_recorded_and_the_index_rewritten(self, dongyang_copy, checked, executed):
+        layout = ProjectLayout.at(dongyang_copy)
+        run(dongyang_copy)
+        assert json.loads(layout.result_file("dongyang", 2017).read_text(encoding="utf-8"))["status"] == "rendered"
+        assert '<td>东阳市人民政府</td><td>2017</td><td class="status">已生成</td>' in layout.index_page.read_text(
+            encoding="utf-8"
+        )
+        assert (layout.output_dir("dongyang", 2017) / "validation.html").exists()
+        checked.success = False
+        with pytest.raises(ValidationFailed):
+            run(dongyang_copy, force=True)
+        assert json.loads(layout.result_file("dongyang", 2017).read_text(encoding="utf-8"))["status"] == "failed validation"
+        index = layout.index_page.read_text(encoding="utf-8")
+        assert "未通过校验" in index and 'href="dongyang/2017.failed/validation.html"' in index
+
+    def test_an_error_before_the_build_is_recorded(self, dongyang_copy, checked, executed):
+        params = dongyang_copy / "params/dongyang/2017.yaml"
+        params.write_text(params.read_text(encoding="utf-8") + "scoep: x\n", encoding="utf-8")
+        with pytest.raises(NianbaoError):
+            run(dongyang_copy)
+        layout = ProjectLayout.at(dongyang_copy)
+        assert json.loads(layout.result_file("dongyang", 2017).read_text(encoding="utf-8"))["status"] == "error"
+        assert "出错" in layout.index_page.read_text(encoding="utf-8")
 
 
 class TestRunReportValidationFailure:
