@@ -102,12 +102,14 @@ def recorded(ctx: RunContext) -> Iterator[None]:
 
 
 def _ended(ctx: RunContext, result: RunResult) -> None:
-    """Record ``result`` and rewrite the index; a failure to do so is told, and does not change the run's outcome."""
+    """Record ``result`` and rewrite the index (for a report with params); a failure to do so is told, and does not
+    change the run's outcome."""
     from nianbao.run import site
 
+    if ctx.key is None:  # no params: not a report of the project, nothing on disk changed
+        return
     try:
-        if ctx.key is not None:  # a report with params (its body and year name folders of the project)
-            site.record(ctx.layout, result)
+        site.record(ctx.layout, result)
         site.write_index(ctx.layout)
     except OSError as exc:
         ctx.say(f"警告: 未能更新 {display_path(ctx.layout.index_page)}: {os_error_message(exc)}")
