@@ -10,7 +10,14 @@ from bs4 import BeautifulSoup
 
 from nianbao.checks.results import Check, Validation
 from nianbao.present.safe import CONTENT_SECURITY_POLICY
-from nianbao.present.validation import SUMMARY_SENTENCES, counts_sentence, groups, page_html, summary_html
+from nianbao.present.validation import (
+    SENTENCE_CHARS,
+    SUMMARY_SENTENCES,
+    counts_sentence,
+    groups,
+    page_html,
+    summary_html,
+)
 
 
 def _validation(*checks: Check, **parts) -> Validation:
@@ -92,6 +99,13 @@ class TestSummaryHtml:
         html = summary_html(dongyang, _validation(*checks))
         assert len(BeautifulSoup(html, "html.parser").find_all("li")) == SUMMARY_SENTENCES
         assert "另有3条问题，详见校验页面。" in _text(html)
+
+    def test_a_long_sentence_is_cut_in_the_summary_and_whole_on_the_page(self, dongyang):
+        long = "正文“" + "甲" * 200 + "”与表格不一致"
+        result = _validation(_failed("p", "warning", long))
+        (item,) = BeautifulSoup(summary_html(dongyang, result), "html.parser").find_all("li")
+        assert item.get_text() == "【警告】" + long[: SENTENCE_CHARS - 1] + "…"
+        assert long in _text(page_html(dongyang, result, {}))
 
     def test_a_result_without_plain_sentences_shows_the_description(self, dongyang):
         html = summary_html(dongyang, _validation(_check("x", success=False, description="各申请方式之和应等于收到申请总数")))

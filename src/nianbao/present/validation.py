@@ -24,7 +24,8 @@ from nianbao.checks.results import Check, Severity, Validation, Verdict
 from nianbao.inputs.report import Report
 from nianbao.present.safe import CONTENT_SECURITY_POLICY, text
 
-SUMMARY_SENTENCES = 12  # at most this many plain sentences in the report's summary; the page lists them all
+SUMMARY_SENTENCES = 8  # at most this many plain sentences in the report's summary (one page); the page lists them all
+SENTENCE_CHARS = 120  # a longer sentence (a prose sentence quoted with its reason) is cut there in the summary
 VERDICT_ORDER = (Verdict.FAILED, Verdict.NOT_EVALUATED, Verdict.PASSED, Verdict.NOT_APPLICABLE)
 SEVERITY_ORDER = (Severity.CRITICAL, Severity.WARNING, Severity.INFO)
 PAGE_TITLE = "数据校验"
@@ -57,17 +58,22 @@ def _failed(result: Validation, severity: Severity) -> list[Check]:
     return [c for c in result.checks if not c.success and c.severity is severity]
 
 
+def _cut(sentence: str) -> str:
+    """A sentence of at most ``SENTENCE_CHARS`` characters, cut with “…” (the validation page has it whole)."""
+    return sentence if len(sentence) <= SENTENCE_CHARS else sentence[: SENTENCE_CHARS - 1] + "…"
+
+
 def summary_html(report: Report, result: Validation, *, in_report: bool = True) -> str:
-    """The 校验摘要 at the end of the report: the counts, then every critical failure and warning in one plain
-    sentence each (at most ``SUMMARY_SENTENCES``), and how many notices the validation page lists; ``in_report``:
-    followed by where the rest is."""
+    """The 校验摘要 at the end of the report, one page: the counts, then every critical failure and warning in one
+    plain sentence each (at most ``SUMMARY_SENTENCES``, each cut at ``SENTENCE_CHARS``), and how many notices the
+    validation page lists; ``in_report``: followed by where the rest is."""
     parts = [f'<p class="validation-summary">{text(counts_sentence(report, result))}</p>']
     serious = (Severity.CRITICAL, Severity.WARNING)
     listed = [(s, sentence) for s in serious for c in _failed(result, s) for sentence in _sentences(c)]
     if listed:
         parts.append('<ol class="findings">')
         parts += [
-            f'<li class="finding {s.value}"><strong>【{s.label}】</strong>{text(sentence)}</li>'
+            f'<li class="finding {s.value}"><strong>【{s.label}】</strong>{text(_cut(sentence))}</li>'
             for s, sentence in listed[:SUMMARY_SENTENCES]
         ]
         parts.append("</ol>")
