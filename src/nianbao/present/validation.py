@@ -24,8 +24,8 @@ from nianbao.checks.results import Check, Severity, Validation, Verdict
 from nianbao.inputs.report import Report
 from nianbao.present.safe import CONTENT_SECURITY_POLICY, text
 
-SUMMARY_SENTENCES = 8  # at most this many plain sentences in the report's summary (one page); the page lists them all
-SENTENCE_CHARS = 120  # a longer sentence (a prose sentence quoted with its reason) is cut there in the summary
+SUMMARY_SENTENCES = 7  # at most this many plain sentences in the report's summary (one page); the page lists them all
+SENTENCE_CHARS = 100  # a longer sentence (a prose sentence quoted with its reason) is cut there in the summary
 VERDICT_ORDER = (Verdict.FAILED, Verdict.NOT_EVALUATED, Verdict.PASSED, Verdict.NOT_APPLICABLE)
 SEVERITY_ORDER = (Severity.CRITICAL, Severity.WARNING, Severity.INFO)
 PAGE_TITLE = "数据校验"
