@@ -26,6 +26,8 @@ VALIDATION_FILE = "validation.json"  # where a run writes the result of the chec
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
 REPORT_DOCX = "report.docx"
+VALIDATION_PAGE = "validation.html"  # every check of a report, for reviewers and analysts
+INDEX_PAGE = "index.html"  # in the outputs folder: every report with its status and links
 MANIFEST_FILE = "manifest.json"
 SECTIONS_DIR = "sections"
 CHARTS_DIR = "charts"  # the chart PNGs the notebooks write, inside a report's outputs
@@ -113,6 +115,14 @@ class ProjectLayout:
     # --- outputs -----------------------------------------------------------------------------------------
     def output_dir(self, body: str, year: int | str) -> Path:
         return self.outputs / body / str(year)
+
+    def result_file(self, body: str, year: int | str) -> Path:
+        """Where the outcome of the last run of a report is recorded: ``.<year>.result.json`` beside ``<year>``."""
+        return self.outputs / body / f".{year}.result.json"
+
+    @property
+    def index_page(self) -> Path:
+        return self.outputs / INDEX_PAGE
 
 
 def as_layout(root: ProjectLayout | Path | str) -> ProjectLayout:

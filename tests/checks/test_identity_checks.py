@@ -47,17 +47,66 @@ class TestDeclaredIdentityExpectations:
 class TestDeclaredIdentityDetails:
     def test_one_sentence_per_flagged_row(self):
         (expectation,) = DeclaredIdentity().expectations(_identity("proactive_parts_within_total"))
-        records = [
-            ["proactive_parts_within_total", "本年列", 3.0, 2.0, "a 1 + b 2 = 3", "c 2", "<=", "x.csv 第2、3行"],
-            ["proactive_parts_within_total", "历年累计列", 1.0, 2.0, "a 1", "c 2", "<=", "x.csv 第2行"],
-            ["application_channels_sum", "本年列", 1.0, 2.0, "d 1", "e 2", "==", "y.csv 第4行"],
-        ]
-        frame = pd.DataFrame(records, columns=list(COLUMNS))
-        outcome = Outcome(report=None, suite={}, expectation=expectation, frame=frame, result={"unexpected_index_list": [0, 2]})
-        assert DeclaredIdentity().details(outcome) == [
+        assert DeclaredIdentity().details(_flagged(expectation)) == [
             "本年列: a 1 + b 2 = 3 > c 2（x.csv 第2、3行）",
-            "本年列: d 1 ≠ e 2（y.csv 第4行）",
+            "本年列: d 26 ≠ e 20.5（y.csv 第4行）",
         ]
+
+
+def _flagged(expectation: dict) -> Outcome:
+    """An identities frame of three rows, the first and the last flagged."""
+    records = [
+        [
+            "proactive_parts_within_total",
+            "本年列",
+            3.0,
+            2.0,
+            "a 1 + b 2 = 3",
+            "c 2",
+            "<=",
+            "x.csv 第2、3行",
+            "a、b合计",
+            "c",
+            "条",
+        ],
+        ["proactive_parts_within_total", "历年累计列", 1.0, 2.0, "a 1", "c 2", "<=", "x.csv 第2行", "a", "c", "条"],
+        [
+            "application_channels_sum",
+            "本年列",
+            26.0,
+            20.5,
+            "d 26",
+            "e 20.5",
+            "==",
+            "y.csv 第4行",
+            "办理结果各项合计",
+            "（七）总计",
+            "件",
+        ],
+    ]
+    frame = pd.DataFrame(records, columns=list(COLUMNS))
+    return Outcome(report=None, suite={}, expectation=expectation, frame=frame, result={"unexpected_index_list": [0, 2]})
+
+
+class TestDeclaredIdentityPlain:
+    def test_the_sides_by_name_with_the_observed_sums_and_their_difference(self):
+        (expectation,) = DeclaredIdentity().expectations(_identity("proactive_parts_within_total"))
+        assert DeclaredIdentity().plain(_flagged(expectation)) == [
+            "本年列：a、b合计3条，比c2条多1条",
+            "本年列：办理结果各项合计26件，与（七）总计20.5件相差5.5件",
+        ]
+
+    def test_names_and_units_come_from_the_frame(self, root):
+        """平潭 2012 states more 部门 and 乡镇 disclosures than its total: the sentence of its frame row."""
+        from nianbao.checks.frames import identities_frame
+
+        frame = identities_frame(load_report(root, "pingtan", 2012))
+        (rec,) = frame[(frame["identity"] == "proactive_parts_within_total") & (frame["column"] == "本年列")].to_dict("records")
+        assert (rec["lhs_name"], rec["rhs_name"], rec["unit"]) == (
+            "部门发布信息数、乡镇发布信息数合计",
+            "主动公开政府信息数",
+            "条",
+        )
 
 
 class TestRelation:

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import CORPUS
+from nianbao.checks import prose_checks as pc
 from nianbao.checks.prose import INCONSISTENT, prose_numbers
-from nianbao.checks.prose_checks import FRAME, ProseMatchesTables
+from nianbao.checks.prose_checks import FRAME, ProseMatchesTables, ProseNumbersBound
 from nianbao.checks.registry import Outcome
 from nianbao.checks.results import Severity
+from nianbao.formats import load_format
 from nianbao.inputs.report import load_report
 from nianbao.present.narrative import narrative
 
@@ -256,3 +259,39 @@ def test_the_reports_own_narratives_always_bind_and_agree(reports, data):
     key = data.draw(st.sampled_from(sorted(k for k in report.format.narratives if k != "categories")))
     findings = _findings(report, narrative(report, key))
     assert [(f.stated, f.verdict, f.reason) for f in findings if f.verdict != "一致"] == []
+
+
+class TestPlainWording:
+    """The prose checks word a failure by the sentence and what the tables give; no file, no line."""
+
+    @staticmethod
+    def _outcome(check, **changes) -> Outcome:
+        (expectation,) = check.expectations(load_format("old-free-text"))
+        record = {
+            "chapter": "overview",
+            "file": "data/x/2017/prose/overview.md",
+            "line": 9,
+            "sentence": "全年受理申请【92件】。",
+            "stated": "92件",
+            "kind": "count",
+            "verdict": check.flagged,
+            "family": "applications",
+            "reading": "",
+            "cell": "收到政府信息公开申请 91",
+            "expected": "91",
+            "reason": "正文 92件，表格 按“收到政府信息公开申请”: 收到政府信息公开申请 91",
+            **changes,
+        }
+        frame = pd.DataFrame.from_records([record], columns=pc.COLUMNS)
+        return Outcome(
+            report=None, suite={"frame": FRAME}, expectation=expectation, frame=frame, result={"unexpected_index_list": [0]}
+        )
+
+    def test_prose_matches_tables(self):
+        assert ProseMatchesTables().plain(self._outcome(ProseMatchesTables())) == [
+            "正文“全年受理申请【92件】。”与表格不一致：正文 92件，表格 按“收到政府信息公开申请”: 收到政府信息公开申请 91"
+        ]
+
+    def test_prose_numbers_bound(self):
+        outcome = self._outcome(ProseNumbersBound(), sentence="建成【36家】服务中心。", stated="36家", reason="")
+        assert ProseNumbersBound().plain(outcome) == ["正文中的数字36家未能对应到表格数据：“建成【36家】服务中心。”"]

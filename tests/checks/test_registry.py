@@ -33,6 +33,11 @@ class _Probe(CheckType[Table]):
     def details(self, outcome: Outcome) -> list[str]:
         return []
 
+    plain_wording = "“{label}”的数字是{value}"
+
+    def findings(self, outcome: Outcome) -> list[dict]:
+        return [{"label": "甲", "value": 3}, {"label": "乙", "value": 4}]
+
 
 class _OtherProbe(_Probe):
     id = "other_probe"
@@ -209,3 +214,20 @@ class TestReads:
             assert set(check_type("identity").reads(identity)) == set(data["identities"].columns)
         for check in ShareCheck.registered():
             assert set(check.reads(report.format)) <= set(data["published_shares"].columns)
+
+
+class TestPlain:
+    def test_the_wording_filled_with_each_finding(self):
+        assert _Probe().plain(None) == ["“甲”的数字是3", "“乙”的数字是4"]
+
+    @pytest.mark.parametrize("check_type", list(REGISTRY), ids=lambda t: t.id)
+    def test_every_type_words_a_failure_without_a_file_a_line_or_its_id(self, check_type):
+        """The fields of a wording are named data, never where the data were read."""
+        import string
+
+        wordings = [
+            w for name in dir(check_type) if name.startswith("plain_wording") and isinstance(w := getattr(check_type, name), str)
+        ]
+        fields = {f for w in wordings for _, f, _, _ in string.Formatter().parse(w) if f}
+        assert wordings and not fields & {"file", "line", "path", "where", "check", "id"}
+        assert check_type.id not in "".join(wordings)

@@ -50,6 +50,11 @@ class TestPublishedShareMatchesCounts:
             "按公布的 2 位小数四舍五入应为 47.25%"
         ]
 
+    def test_plain(self):
+        assert PublishedShareMatchesCounts().plain(_outcome(PublishedShareMatchesCounts(), ROW)) == [
+            "申请方式：“当面申请”43，按收到政府信息公开申请 91计算占比应为47.25%，报告公布为46.15%"
+        ]
+
 
 class TestPublishedSharePrecision:
     def test_expectation(self):
@@ -79,6 +84,11 @@ class TestPublishedSharePrecision:
     def test_words(self):
         assert PublishedSharePrecision().details(_outcome(PublishedSharePrecision(), ROW)) == [
             "applications.csv 第3行 当面申请: 公布 46.15%（2 位小数），同组占比声明为 1 位小数，报告中呈现为 47.3%"
+        ]
+
+    def test_plain(self):
+        assert PublishedSharePrecision().plain(_outcome(PublishedSharePrecision(), ROW)) == [
+            "申请方式：“当面申请”的占比公布为46.15%，报告中按同组的1位小数呈现为47.3%"
         ]
 
 

@@ -248,3 +248,74 @@ class TestPlausibleMagnitude:
         assert PlausibleMagnitude().details(outcome) == [
             "data/dongyang/2017/proactive.csv 第4行 “乡镇发布信息数” 本年列: 9999125 大于 5000000，请核对是否多输入了数字"
         ]
+
+
+class TestPlainWording:
+    """Each table check words its failure for the check summary: the table and the row by their printed labels, the
+    observed text or number; no file, no line, no check id."""
+
+    def test_labels_declared(self, dongyang):
+        (expectation,) = LabelsDeclared().expectations(OLD.tables["applications"])
+        frame = _frame(dongyang, "applications", {"label": "信涵申请", "row": None, "line": 5}, {"label": "x", "line": 6})
+        outcome = _outcome(dongyang, "applications", expectation, frame, unexpected_index_list=[0])
+        assert LabelsDeclared().plain(outcome) == ["“收到政府信息公开申请”中的“信涵申请”不是该表的指标（可能应为“信函申请”）"]
+
+    def test_no_duplicate_rows_names_the_labels_of_one_indicator(self, dongyang):
+        (expectation,) = NoDuplicateRows().expectations(OLD.tables["applications"])
+        rows = ({"label": "网络申请", "row": "online", "line": 4}, {"label": "网上申请数", "row": "online", "line": 9})
+        outcome = _outcome(
+            dongyang, "applications", expectation, _frame(dongyang, "applications", *rows), unexpected_index_list=[0, 1]
+        )
+        assert NoDuplicateRows().plain(outcome) == ["“收到政府信息公开申请”中的“网络申请”和“网上申请数”是同一个指标，填了2次"]
+
+    def test_required_rows(self, pingtan2019):
+        (expectation,) = RequiredRows().expectations(TRIAL.tables["licensing"])
+        frame = _frame(pingtan2019, "licensing", {"label": "其他对外管理服务事项", "row": "other_services", "line": 2})
+        outcome = _outcome(pingtan2019, "licensing", expectation, frame, observed_value=None, missing_count=1)
+        assert RequiredRows().plain(outcome) == ["“第二十条第（五）项”缺少“行政许可”一项"]
+
+    def test_one_layout_variant_names_the_rows_not_the_variants(self, pingtan2022):
+        (expectation,) = OneLayoutVariant().expectations(STANDARD.tables["requests"])
+        frame = _frame(
+            pingtan2022,
+            "requests",
+            {"label": "（六）其他处理", "line": 21, "variant": "single"},
+            {"label": "（七）总计", "line": 22},
+            {"label": "3.其他", "line": 25, "variant": "split"},
+        )
+        assert OneLayoutVariant().plain(_outcome(pingtan2022, "requests", expectation, frame)) == [
+            "“收到和处理政府信息公开申请情况”混用了两种行布局：“（六）其他处理”与“3.其他”不能同时填报"
+        ]
+
+    @pytest.mark.parametrize(
+        "check, expected", [(CountsAreNonNegativeIntegers(), "非负整数"), (AmountsAreNonNegative(), "非负数")]
+    )
+    def test_value_text(self, dongyang, check, expected):
+        (expectation,) = check.expectations(_column(OLD, "fees", "year"))
+        frame = _frame(dongyang, "fees", {"label": "收取费用", "line": 3, "year_text": "-7"})
+        outcome = _outcome(dongyang, "fees", expectation, frame, unexpected_index_list=[0])
+        assert check.plain(outcome) == [f"“收费及减免”“收取费用”一行本年列填写的“-7”不是{expected}"]
+
+    def test_changes_are_integers(self, pingtan2019):
+        (expectation,) = ChangesAreIntegers().expectations(_column(TRIAL, "licensing", "change"))
+        frame = _frame(pingtan2019, "licensing", {"label": "行政许可", "line": 2, "change_text": "1.5"})
+        outcome = _outcome(pingtan2019, "licensing", expectation, frame, unexpected_index_list=[0])
+        assert ChangesAreIntegers().plain(outcome) == ["“第二十条第（五）项”“行政许可”一行本年增/减列填写的“1.5”不是整数"]
+
+    def test_cells_reported_counts_the_empty_cells(self, pingtan2022):
+        (expectation,) = CellsReported().expectations(_column(STANDARD, "requests", "total"))
+        rows = ({"label": "（一）予以公开", "line": 4}, {"label": "（七）总计", "line": 22})
+        outcome = _outcome(
+            pingtan2022, "requests", expectation, _frame(pingtan2022, "requests", *rows), unexpected_index_list=[0, 1]
+        )
+        assert CellsReported().plain(outcome) == [
+            "“收到和处理政府信息公开申请情况”总计列有2个单元格未填写（空白表示未报告，不等于0）：“（一）予以公开”、“（七）总计”"
+        ]
+
+    def test_plausible_magnitude(self, dongyang):
+        (expectation,) = PlausibleMagnitude().expectations(_column(OLD, "proactive", "year"))
+        frame = _frame(dongyang, "proactive", {"label": "乡镇发布信息数", "line": 4, "year": 9999125.0, "year_text": "9999125"})
+        outcome = _outcome(dongyang, "proactive", expectation, frame, unexpected_index_list=[0])
+        assert PlausibleMagnitude().plain(outcome) == [
+            "“主动公开政府信息数量”“乡镇发布信息数”一行本年列为9999125，超过合理上限5000000，可能多输入了数字"
+        ]

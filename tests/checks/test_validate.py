@@ -48,13 +48,13 @@ class TestValidateDongyang:
         assert flagged == {"财政信息类信息": ["published_share_precision"]}
         assert all(r["failed_checks"] == [] for r in result.identities)
 
-    def test_appendix_verdicts_follow_the_checks(self, result, dongyang):
-        from nianbao.present.html import validation_html
+    def test_the_validation_page_verdicts_follow_the_checks(self, result, dongyang):
+        from nianbao.present.validation import page_html
 
-        html = validation_html(dongyang, result)
-        assert html.count("<td>精度不同</td>") == 1 and html.count("<td>一致</td>") == 17
-        # the precision check and the list of unbound prose numbers in the list of all checks; no identity row
-        assert html.count("<td>不通过</td>") == 2
+        html = page_html(dongyang, result, {})
+        shares = html[html.index("<h3>每个公布占比的复核</h3>") :]
+        shares = shares[: shares.index("</table>")]
+        assert shares.count("<td>精度不同</td>") == 1 and shares.count("<td>一致</td>") == 17
 
     def test_identities_are_evaluated_with_their_terms(self, result):
         channels = next(r for r in result.identities if r["identity"] == "application_channels_sum")

@@ -342,8 +342,8 @@ def test_bad_input(broken, case, monkeypatch):
     if case.exit_code == 1:
         failed = good.with_name("2017.failed")
         assert (failed / "validation.json").exists()
-        # only the validation section is rendered (for a reviewer to read what failed); no report
-        assert [p.name for p in failed.rglob("*.html")] == ["00_validation.html"]
+        # only the check summary and the validation page are rendered (for a reviewer to read what failed); no report
+        assert sorted(p.name for p in failed.rglob("*.html")) == ["00_validation.html", "validation.html"]
         assert not list(failed.rglob("*.pdf"))
 
 
@@ -573,7 +573,7 @@ class TestExecutionFailures:
         result = CliRunner().invoke(main, ["run", "dongyang", "2017", "--root", str(broken), "--force"])
         assert result.exit_code == 0, result.output
         assert f"已删除上次被终止的运行留下的构建目录 {left[0]}" in result.output
-        assert sorted(p.name for p in (broken / "outputs/dongyang").iterdir()) == [".2017.lock", "2017"]
+        assert sorted(p.name for p in (broken / "outputs/dongyang").iterdir()) == [".2017.lock", ".2017.result.json", "2017"]
 
 
 @pytest.mark.e2e
@@ -593,4 +593,4 @@ def test_two_runs_of_the_same_report_at_once(tmp_path, root):
     files = tree_digest(final)
     files.pop("manifest.json")
     assert files == manifest["outputs"]  # every file is from the same run
-    assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", "2017"]
+    assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", ".2017.result.json", "2017"]

@@ -63,10 +63,12 @@ class Test2019Format:
         assert "第二十条第（九）项" in html and "政府集中采购" in html and "251000" in html
         assert re.search(r'<th (?=[^>]*colspan="2")[^>]*>（六）其他处理</th>', html)
 
-    def test_empty_cells_are_warnings_listed_in_the_appendix(self, outputs):
+    def test_empty_cells_are_warnings_in_the_summary_and_on_the_validation_page(self, outputs):
         validation = json.loads((outputs / "shanghai-office/2019/validation.json").read_text(encoding="utf-8"))
         assert validation["success"] and validation["counts"]["warnings"] > 0
-        assert "空白（未报告，与 0 区分）" in text_of(_html(outputs, "shanghai-office", 2019))
+        assert "未填写（空白表示未报告，不等于0）" in text_of(_html(outputs, "shanghai-office", 2019))
+        page = (outputs / "shanghai-office/2019/validation.html").read_text(encoding="utf-8")
+        assert "空白（未报告，与 0 区分）" in text_of(page)
 
 
 class TestOldFormatWithStatistics:
@@ -121,7 +123,9 @@ class TestIncrementalRuns:
         assert "结果维持 10 + 结果纠正 1" in forced.stderr and "≠ 总计 0" in forced.stderr
         assert "reviews_litigation.csv 第2行" in forced.stderr
         failed = outputs / "hongze/2023.failed"
-        assert "表四各栏" in (failed / "sections/00_validation.html").read_text(encoding="utf-8")
+        summary = text_of((failed / "sections/00_validation.html").read_text(encoding="utf-8"))
+        assert "【严重】“行政复议”行：各项结果合计11件，与总计0件相差11件" in summary
+        assert "表四各栏" in (failed / "validation.html").read_text(encoding="utf-8")
         assert not (outputs / "hongze/2023").exists()
 
     def test_a_change_to_the_previous_year_runs_the_report_again(self, corpus_run):

@@ -160,12 +160,10 @@ def _is_subsequence(part: list[str], whole: list[str]) -> bool:
 @pytest.mark.parametrize("body, year", [r for r in CORPUS if r not in (("hongze", 2023), ("pingtan", 2020))])
 def test_sections_rendered_in_process_state_the_golden_facts(corpus_copy, monkeypatch, body, year):
     """Every sentence, table cell and table note of the report's sections, in the order of the snapshot, and no
-    other (the validation appendix aside, which the end-to-end test pins)."""
+    other (the check summary aside, which the end-to-end test pins)."""
     facts = notebook_facts(corpus_copy, body, year, monkeypatch)
     expected = [
-        f
-        for f in golden(body, year)
-        if f.split(SEP)[0] in NOTEBOOK_KINDS and "附录：数据校验" not in f and f.split(SEP)[0] != "标题"
+        f for f in golden(body, year) if f.split(SEP)[0] in NOTEBOOK_KINDS and "校验摘要" not in f and f.split(SEP)[0] != "标题"
     ]
     facts_no_headings = [f for f in facts if not f.startswith("标题" + SEP)]
     assert facts_no_headings == expected, diff(expected, facts_no_headings)

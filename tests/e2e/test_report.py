@@ -83,6 +83,7 @@ class TestDefaultReport:
             "report.pdf",
             "manifest.json",
             "validation.json",
+            "validation.html",
             "sections/00_validation.html",
             "sections/10_proactive.html",
             "sections/20_applications.html",
@@ -115,11 +116,15 @@ class TestDefaultReport:
         assert "占1.0%" in body and "占1.01%" not in body
         assert "提交申请的方式包括：当面申请42件，占46.15%；网络申请21件，占23.08%；信函申请28件，占30.77%。" in body
 
-    def test_validation_section_points_out_the_financial_share(self, run):
+    def test_the_check_summary_points_out_the_financial_share_and_the_page_where_it_is_read(self, run):
         _, out, _ = run
         text = text_of((out / "report.html").read_text(encoding="utf-8"))
-        appendix = text[text.index("附录：数据校验") :]
-        assert "财政信息类信息: 公布 1.01%（2 位小数），同组占比声明为 1 位小数，报告中呈现为 1.0%" in appendix
+        summary = text[text.index("校验摘要") :]
+        assert summary.startswith("校验摘要 东阳市人民政府2017年度报告的数据共经过71项检查：38项通过，没有严重问题，1项警告")
+        assert "【警告】主动公开类别占比：“财政信息类信息”的占比公布为1.01%，报告中按同组的1位小数呈现为1.0%" in summary
+        page = text_of((out / "validation.html").read_text(encoding="utf-8"))
+        assert "data/dongyang/2017/proactive_categories.csv" not in text
+        assert "财政信息类信息: 公布 1.01%（2 位小数），同组占比声明为 1 位小数，报告中呈现为 1.0%" in page
 
     def test_pdf_text_and_embedded_cjk_font(self, run):
         _, out, _ = run
@@ -164,11 +169,13 @@ class TestFailedRunsKeepTheLastGoodReport:
         assert tree_digest(out) == before
         failed = out.with_name("2017.failed")
         assert (failed / "validation.json").exists()
-        # only the validation section is rendered, so that a reviewer can read what failed
-        assert [p.name for p in failed.rglob("*.html")] == ["00_validation.html"]
+        # only the check summary and the validation page are rendered, so that a reviewer can read what failed
+        assert sorted(p.name for p in failed.rglob("*.html")) == ["00_validation.html", "validation.html"]
         assert not list(failed.rglob("*.pdf"))
-        section = (failed / "sections/00_validation.html").read_text(encoding="utf-8")
-        assert "各申请方式之和应等于收到申请总数" in section and "92 ≠ 收到政府信息公开申请 91" in section
+        section = text_of((failed / "sections/00_validation.html").read_text(encoding="utf-8"))
+        assert "【严重】本年列：各申请方式合计92件，与收到政府信息公开申请91件相差1件" in section
+        page = (failed / "validation.html").read_text(encoding="utf-8")
+        assert "各申请方式之和应等于收到申请总数" in page and "92 ≠ 收到政府信息公开申请 91" in page
         assert "执行 10_proactive.ipynb" not in result.stdout
 
     def test_exception_in_a_cell_exits_3_names_notebook_and_cell_and_keeps_outputs(self, run, tmp_path):

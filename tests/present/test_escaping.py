@@ -15,6 +15,7 @@ from nianbao.inputs.report import load_report
 from nianbao.present import html as report_html
 from nianbao.present import official
 from nianbao.present import session as session_module
+from nianbao.present import validation as validation_pages
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>'
 
@@ -74,24 +75,35 @@ class TestSession:
         assert_inert(report_html.table_html(report, "proactive_categories"), shows="<script>alert(1)</script>")
 
 
-class TestValidationChapter:
-    def test_descriptions_details_identities_shares_and_notes(self, dongyang):
-        result = Validation(
+class TestValidationPages:
+    @pytest.fixture
+    def result(self) -> Validation:
+        def check(suite: str) -> Check:
+            return Check(
+                suite=suite,
+                check="c",
+                severity="warning",
+                success=False,
+                description=HOSTILE,
+                details=[HOSTILE],
+                evaluated=1,
+                plain=[HOSTILE],
+            )
+
+        return Validation(
             report=HOSTILE,
             era="old-free-text",
-            checks=[
-                Check(
-                    suite=HOSTILE,
-                    check="c",
-                    severity="warning",
-                    success=False,
-                    description=HOSTILE,
-                    details=[HOSTILE],
-                    evaluated=1,
-                )
-            ],
+            checks=[check(HOSTILE), check("old-free-text.identities"), check("old-free-text.published_shares")],
             identities=[
-                {"identity": "c", "column": HOSTILE, "lhs_expr": HOSTILE, "rhs_expr": HOSTILE, "op": "==", "failed_checks": ["c"]}
+                {
+                    "identity": "c",
+                    "column": HOSTILE,
+                    "lhs_expr": HOSTILE,
+                    "rhs_expr": HOSTILE,
+                    "op": "==",
+                    "where": HOSTILE,
+                    "failed_checks": ["c"],
+                }
             ],
             shares=[
                 {
@@ -103,11 +115,20 @@ class TestValidationChapter:
                     "exact": "1",
                     "at_printed": "1",
                     "at_declared": "1",
+                    "file": HOSTILE,
+                    "line": 2,
                     "failed_checks": [],
                 }
             ],
             notes=[HOSTILE],
         )
-        html = report_html.validation_html(dongyang, result)
+
+    def test_the_summary(self, dongyang, result):
+        html = validation_pages.summary_html(dongyang, result)
         assert_inert(html)
-        assert BeautifulSoup(html, "html.parser").get_text().count(HOSTILE) >= 10
+        assert BeautifulSoup(html, "html.parser").get_text().count(HOSTILE) == 3
+
+    def test_the_page_descriptions_details_identities_shares_and_notes(self, dongyang, result):
+        html = validation_pages.page_html(dongyang, result, {})
+        assert_inert(html)
+        assert BeautifulSoup(html, "html.parser").get_text().count(HOSTILE) >= 15

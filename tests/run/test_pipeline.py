@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import types
 
 import nbformat
 import pytest
@@ -14,7 +15,8 @@ from nbformat.v4 import new_markdown_cell, new_notebook
 
 from helpers import tree_digest
 from nianbao.checks import validate as checks
-from nianbao.errors import DeclarationError, ExecutionError, RunLocked, ValidationFailed
+from nianbao.checks.results import Check, Validation
+from nianbao.errors import DeclarationError, ExecutionError, NianbaoError, RunLocked, ValidationFailed
 from nianbao.paths import ProjectLayout
 from nianbao.present import render
 from nianbao.run import build as building
@@ -23,17 +25,19 @@ from nianbao.run.cache import KEY_FILE, run_key
 from nianbao.run.status import Section, Stage, Status
 
 
-class FakeCheck:
-    def message(self) -> str:
-        return "[严重] 各申请方式之和应等于收到申请总数"
-
-
-class FakeValidation:
-    """What the pipeline uses of a Validation."""
+class FakeValidation(Validation):
+    """A validation of one check (the critical one failed, unless ``success``) that says it made 68."""
 
     def __init__(self, success: bool):
-        self.success = success
-        self.critical_failures = [] if success else [FakeCheck()]
+        check = Check(
+            suite="old-free-text.identities",
+            check="application_channels_sum",
+            severity="critical",
+            success=success,
+            description="各申请方式之和应等于收到申请总数",
+            evaluated=1,
+        )
+        super().__init__(report="dongyang 2017", era="old-free-text", checks=[check], identities=[], shares=[], notes=[])
 
     def summary(self) -> str:
         return "dongyang 2017: 68 项检查"
@@ -48,7 +52,7 @@ class FakeValidation:
 @pytest.fixture
 def checked(monkeypatch):
     """The checks pass (set ``checked.success = False`` to fail them); returns the fake's settings."""
-    settings = FakeValidation(True)
+    settings = types.SimpleNamespace(success=True)
     monkeypatch.setattr(checks, "validate", lambda report: FakeValidation(settings.success))
     return settings
 
@@ -124,7 +128,7 @@ class TestRunReport:
         outputs = {"report.html", "report.pdf", "report.docx", "manifest.json", "validation.json"}
         assert outputs <= {p.name for p in final.iterdir()}
         assert len(list((final / "sections").glob("*.html"))) == n
-        assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", "2017"]
+        assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", ".2017.result.json", "2017"]
 
     def test_the_urls_the_pdf_printer_refused_are_named(self, dongyang_copy, checked, executed):
         executed.refused = ["file:///etc/passwd", "http://example.invalid/x.css"]
@@ -173,6 +177,32 @@ class TestRunReport:
         assert not failed.exists()
 
 
+class TestRecordedForTheIndex:
+    def test_each_outcome_is_recorded_and_the_index_rewritten(self, dongyang_copy, checked, executed):
+        layout = ProjectLayout.at(dongyang_copy)
+        run(dongyang_copy)
+        assert json.loads(layout.result_file("dongyang", 2017).read_text(encoding="utf-8"))["status"] == "rendered"
+        assert '<td>东阳市人民政府</td><td>2017</td><td class="status">已生成</td>' in layout.index_page.read_text(
+            encoding="utf-8"
+        )
+        assert (layout.output_dir("dongyang", 2017) / "validation.html").exists()
+        checked.success = False
+        with pytest.raises(ValidationFailed):
+            run(dongyang_copy, force=True)
+        assert json.loads(layout.result_file("dongyang", 2017).read_text(encoding="utf-8"))["status"] == "failed validation"
+        index = layout.index_page.read_text(encoding="utf-8")
+        assert "未通过校验" in index and 'href="dongyang/2017.failed/validation.html"' in index
+
+    def test_an_error_before_the_build_is_recorded(self, dongyang_copy, checked, executed):
+        params = dongyang_copy / "params/dongyang/2017.yaml"
+        params.write_text(params.read_text(encoding="utf-8") + "scoep: x\n", encoding="utf-8")
+        with pytest.raises(NianbaoError):
+            run(dongyang_copy)
+        layout = ProjectLayout.at(dongyang_copy)
+        assert json.loads(layout.result_file("dongyang", 2017).read_text(encoding="utf-8"))["status"] == "error"
+        assert "出错" in layout.index_page.read_text(encoding="utf-8")
+
+
 class TestRunReportValidationFailure:
     def test_the_error_names_the_kept_result_and_section(self, dongyang_copy, good_outputs, checked, executed, monkeypatch):
         monkeypatch.chdir(dongyang_copy)
@@ -184,9 +214,13 @@ class TestRunReportValidationFailure:
         message = str(err.value)
         assert message.startswith("数据未通过严重级别的校验，未生成报告章节:\n[严重] 各申请方式之和应等于收到申请总数")
         assert "校验结果已保存: outputs/dongyang/2017.failed/validation.json" in message
-        assert "（可读的校验章节: outputs/dongyang/2017.failed/sections/00_validation.html）" in message
+        assert (
+            "（校验页面: outputs/dongyang/2017.failed/validation.html；"
+            "校验摘要: outputs/dongyang/2017.failed/sections/00_validation.html）"
+        ) in message
         failed = good_outputs.with_name("2017.failed")
         assert (failed / "validation.json").exists() and (failed / "sections" / "00_validation.html").exists()
+        assert (failed / "validation.html").exists()
         assert executed == ["00_validation.ipynb"]
         assert stages[-1] is Stage.FAILED_VALIDATION
         assert tree_digest(good_outputs) == before
@@ -236,7 +270,8 @@ class TestRunReportFailures:
         assert raised.value is exc
         assert tree_digest(good_outputs) == before
         siblings = sorted(p.name for p in good_outputs.parent.iterdir() if not p.name.endswith(".lock"))
-        assert siblings == ["2017", "2017.failed"]
+        recorded = [] if isinstance(exc, KeyboardInterrupt) else [".2017.result.json"]  # an interrupt records nothing
+        assert siblings == [*recorded, "2017", "2017.failed"]
         assert (good_outputs.parent / "2017.failed" / "notebooks" / "00_validation.ipynb").exists()
         assert stages[-1] is Stage.ERROR
 
@@ -308,4 +343,4 @@ class TestRunReportAfterWaiting:
         result = run(dongyang_copy, lines)
         assert result.unchanged and executed == []
         assert lines[-1] == "[dongyang 2017] 另一个运行已用相同的输入生成 outputs/dongyang/2017"
-        assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", "2017"]
+        assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", ".2017.result.json", "2017"]

@@ -62,6 +62,7 @@ class TermCell:
     value: Decimal
     path: Path
     line: int
+    unit: str = ""
 
 
 def _cells(report: Report, terms: Terms, along: str, slot: str) -> list[TermCell] | None:
@@ -79,12 +80,14 @@ def _cells(report: Report, terms: Terms, along: str, slot: str) -> list[TermCell
         if along == "column":
             for row in source.rows(table_id, row_ids):
                 if isinstance(number := row.value(slot), Decimal):
-                    found.append(TermCell(prefix + row.label, number, data.path, row.line))
+                    unit = (row.row.unit if row.row is not None else None) or data.table.unit
+                    found.append(TermCell(prefix + row.label, number, data.path, row.line, unit))
         elif (row_at := source.row(table_id, slot)) is not None:
             for column in terms.columns:
                 if isinstance(number := row_at.value(column), Decimal):
                     label = data.table.column(column).label
-                    found.append(TermCell(prefix + label, number, data.path, row_at.line))
+                    unit = (row_at.row.unit if row_at.row is not None else None) or data.table.unit
+                    found.append(TermCell(prefix + label, number, data.path, row_at.line, unit))
     if not found:
         return _cells(report, terms.fallback, along, slot) if terms.fallback is not None else None
     for extra in terms.also:
@@ -110,6 +113,23 @@ def _expression(cells: list[TermCell]) -> str:
     return " + ".join(parts) + (f" = {format_number(total)}" if len(cells) > 1 else "")
 
 
+def _name(cells: list[TermCell], declared: str | None) -> str:
+    """How the summary names one side: its declared name, else the label of its one term, else its terms' labels
+    (the first of them when there are more than three) and 合计."""
+    if declared:
+        return declared
+    labels = [c.label for c in cells]
+    if len(labels) == 1:
+        return labels[0]
+    return ("、".join(labels) if len(labels) <= 3 else f"{labels[0]}等{len(labels)}项") + "合计"
+
+
+def _unit(cells: list[TermCell]) -> str:
+    """The unit of a side's cells when they share one, else none."""
+    units = {c.unit for c in cells}
+    return units.pop() if len(units) == 1 else ""
+
+
 def _where(report: Report, cells: list[TermCell]) -> str:
     """The files and lines the cells were read from, file by file."""
     by_file: dict[str, list[int]] = {}
@@ -120,7 +140,8 @@ def _where(report: Report, cells: list[TermCell]) -> str:
 
 
 def _record(report: Report, identity: Identity, slot: str, *, lhs: list[TermCell], rhs: list[TermCell]) -> dict:
-    """One row of the identities frame: the identity at ``slot``, its two sides summed and written out."""
+    """One row of the identities frame: the identity at ``slot``, its two sides summed and written out, and named
+    as the summary names them."""
     return {
         ic.IDENTITY: identity.id,
         ic.PLACE: slot,
@@ -130,6 +151,9 @@ def _record(report: Report, identity: Identity, slot: str, *, lhs: list[TermCell
         ic.RHS_EXPR: _expression(rhs),
         ic.OP: identity.op,
         ic.WHERE: _where(report, lhs + rhs),
+        ic.LHS_NAME: _name(lhs, identity.lhs.name),
+        ic.RHS_NAME: _name(rhs, identity.rhs.name if identity.rhs is not None else None),
+        ic.UNIT: _unit(lhs + rhs),
     }
 
 

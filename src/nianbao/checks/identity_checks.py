@@ -8,11 +8,13 @@ expressions (``lhs_expr``, ``rhs_expr``), the relation (``op``) and the files an
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from nianbao.checks.registry import FAILED_CHECKS, CheckType, Outcome, register, where
 from nianbao.checks.results import Severity, Verdict
 from nianbao.formats import Identity, Terms
+from nianbao.inputs.report import format_number
 
 if TYPE_CHECKING:
     from nianbao.inputs.report import Report
@@ -26,7 +28,10 @@ LHS_EXPR: Final = "lhs_expr"
 RHS_EXPR: Final = "rhs_expr"
 OP: Final = "op"
 WHERE: Final = "where"
-COLUMNS: Final = (IDENTITY, PLACE, LHS, RHS, LHS_EXPR, RHS_EXPR, OP, WHERE)
+LHS_NAME: Final = "lhs_name"  # how the summary names a side (the declared ``name``, else its terms' labels)
+RHS_NAME: Final = "rhs_name"
+UNIT: Final = "unit"  # the unit both sides are counted in ("" when they differ)
+COLUMNS: Final = (IDENTITY, PLACE, LHS, RHS, LHS_EXPR, RHS_EXPR, OP, WHERE, LHS_NAME, RHS_NAME, UNIT)
 """Every column of the identities frame, in order."""
 
 
@@ -129,3 +134,36 @@ class DeclaredIdentity(CheckType[Identity]):
         return [
             f"{rec[PLACE]}: {rec[LHS_EXPR]} {broken(rec[OP])} {rec[RHS_EXPR]}（{rec[WHERE]}）" for rec in outcome.unexpected()
         ]
+
+    plain_wording = "{place}：{lhs_name}{lhs}{unit}，与{rhs_name}{rhs}{unit}相差{difference}{unit}"
+    plain_wording_at_most = "{place}：{lhs_name}{lhs}{unit}，比{rhs_name}{rhs}{unit}多{difference}{unit}"
+
+    def findings(self, outcome: Outcome) -> list[dict]:
+        found = []
+        for rec in outcome.unexpected():
+            lhs, rhs = _decimal(rec[LHS]), _decimal(rec[RHS])
+            found.append(
+                {
+                    "op": rec[OP],
+                    "place": rec[PLACE],
+                    "lhs_name": rec[LHS_NAME],
+                    "rhs_name": rec[RHS_NAME],
+                    "unit": rec[UNIT],
+                    "lhs": format_number(lhs),
+                    "rhs": format_number(rhs),
+                    "difference": format_number(abs(lhs - rhs)),
+                }
+            )
+        return found
+
+    def plain(self, outcome: Outcome) -> list[str]:
+        """``plain_wording`` for an equality, ``plain_wording_at_most`` for a side that may not exceed the other."""
+        return [
+            (self.plain_wording if fields["op"] == "==" else self.plain_wording_at_most).format(**fields)
+            for fields in self.findings(outcome)
+        ]
+
+
+def _decimal(value: float) -> Decimal:
+    """A side's sum (a float in the frame) as the decimal it was summed from, without binary noise."""
+    return Decimal(repr(float(value))).normalize()

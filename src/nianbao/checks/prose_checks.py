@@ -72,6 +72,11 @@ class ProseMatchesTables(ProseCheck):
     def severity_of(self, outcome: Outcome) -> Severity:
         return Severity(outcome.report.params.prose_mismatch)
 
+    plain_wording = "正文“{sentence}”与表格不一致：{reason}"
+
+    def findings(self, outcome: Outcome) -> list[dict]:
+        return outcome.unexpected()
+
     def details(self, outcome: Outcome) -> list[str]:
         return [f"{rec[FILE]} 第{rec[LINE]}行 “{rec[SENTENCE]}”: {rec[REASON]}" for rec in outcome.unexpected()]
 
@@ -94,3 +99,8 @@ class ProseNumbersBound(ProseCheck):
             f"{rec[FILE]} 第{rec[LINE]}行 “{rec[SENTENCE]}”" + (f": {rec[REASON]}" if rec[REASON] else "")
             for rec in outcome.unexpected()
         ]
+
+    plain_wording = "正文中的数字{stated}未能对应到表格数据：“{sentence}”"
+
+    def findings(self, outcome: Outcome) -> list[dict]:
+        return outcome.unexpected()

@@ -72,6 +72,10 @@ class CheckType(ABC, Generic[D]):
 
     id: str
     frame: ClassVar[str]
+    plain_wording: ClassVar[str]
+    """How the check summary words one failure for a reader who is not a programmer: a template filled with the
+    fields of each finding (``findings``). It names the table, the row and column by their printed labels and the
+    observed numbers; never a file, a line or a check id."""
 
     @abstractmethod
     def expectations(self, declared: D) -> list[dict]:
@@ -84,6 +88,14 @@ class CheckType(ABC, Generic[D]):
     @abstractmethod
     def details(self, outcome: Outcome) -> list[str]:
         """Sentences naming the rows, the expected and the observed values of a failed expectation."""
+
+    @abstractmethod
+    def findings(self, outcome: Outcome) -> list[dict[str, Any]]:
+        """The fields of ``plain_wording`` for each failure of a failed expectation (a flagged row, a missing row…)."""
+
+    def plain(self, outcome: Outcome) -> list[str]:
+        """A failed expectation in plain sentences: ``plain_wording`` filled with each of its ``findings``."""
+        return [self.plain_wording.format(**fields) for fields in self.findings(outcome)]
 
     def severity_of(self, outcome: Outcome) -> Severity:
         """The severity of a failure on this report: the expectation's (a type may let the report's params decide)."""

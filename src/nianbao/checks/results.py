@@ -56,6 +56,7 @@ class Check:
     details: list[str] = field(default_factory=list)
     evaluated: int | None = None  # rows the check looked at (0: nothing to evaluate)
     applicable: bool = True  # False: the check does not apply to this report by its declaration
+    plain: list[str] = field(default_factory=list)  # the failure in plain sentences, for the check summary
 
     def __post_init__(self) -> None:
         self.severity = Severity(self.severity)

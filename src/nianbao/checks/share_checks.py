@@ -76,6 +76,9 @@ class ShareCheck(CheckType[Format]):
     def details(self, outcome: Outcome) -> list[str]:
         return [self.sentence(rec) for rec in outcome.unexpected()]
 
+    def findings(self, outcome: Outcome) -> list[dict]:
+        return outcome.unexpected()  # the template reads the frame's columns
+
     @abstractmethod
     def sentence(self, record: dict) -> str:
         """One flagged share in words: where it is printed, what it is and what it should be."""
@@ -89,6 +92,7 @@ class PublishedShareMatchesCounts(ShareCheck):
     columns = (PUBLISHED, AT_PRINTED)
     description = "公布的占比应与由件数按公布的小数位数四舍五入重新计算的占比一致"
     finding = "与件数不符"
+    plain_wording = "{title}：“{label}”{value}，按{base}计算占比应为{at_printed}%，报告公布为{published}%"
 
     def reads(self, declared: Format) -> tuple[str, ...]:
         return (PUBLISHED, AT_PRINTED, FILE, LINE, LABEL, VALUE, BASE, EXACT, PRINTED_DECIMALS)
@@ -109,6 +113,7 @@ class PublishedSharePrecision(ShareCheck):
     columns = (PUBLISHED, AS_DECLARED)
     description = "公布的占比应按声明的小数位数印刷（报告中按声明的精度呈现）"
     finding = "精度不同"
+    plain_wording = "{title}：“{label}”的占比公布为{published}%，报告中按同组的{precision}位小数呈现为{at_declared}%"
 
     def reads(self, declared: Format) -> tuple[str, ...]:
         return (PUBLISHED, AS_DECLARED, AT_DECLARED, FILE, LINE, LABEL, PRINTED_DECIMALS, PRECISION)

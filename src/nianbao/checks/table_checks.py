@@ -150,6 +150,17 @@ class LabelsDeclared(TableCheck):
             out.append(f"{source.at(rec)}: 不是表“{table.title}”中声明的指标{hint}可用: {known}")
         return out
 
+    plain_wording = "“{table}”中的“{label}”不是该表的指标{guess}"
+
+    def findings(self, outcome: Outcome) -> list[dict]:
+        table = _source(outcome).table
+        names = [n for r in table.rows for n in r.names()]
+        found = []
+        for rec in outcome.unexpected():
+            guess = did_you_mean(rec[LABEL], names)
+            found.append({"table": table.title, "label": rec[LABEL], "guess": f"（可能应为“{guess}”）" if guess else ""})
+        return found
+
 
 @register
 class NoDuplicateRows(TableCheck):
@@ -173,6 +184,18 @@ class NoDuplicateRows(TableCheck):
     def details(self, outcome: Outcome) -> list[str]:
         source = _source(outcome)
         return [f"{source.at(rec)}: 指标重复出现" for rec in outcome.unexpected()]
+
+    plain_wording = "“{table}”中的{labels}是同一个指标，填了{times}次"
+
+    def findings(self, outcome: Outcome) -> list[dict]:
+        title = _source(outcome).table.title
+        by_row: dict[str, list[str]] = {}
+        for rec in outcome.unexpected():
+            by_row.setdefault(rec[ROW], []).append(rec[LABEL])
+        return [
+            {"table": title, "labels": "和".join(f"“{label}”" for label in dict.fromkeys(labels)), "times": len(labels)}
+            for labels in by_row.values()
+        ]
 
 
 @register
@@ -211,6 +234,13 @@ class RequiredRows(TableCheck):
         missing = [r for r in outcome.kwargs["value_set"] if r not in present]
         return [f"{source.file}: 缺少指标“{source.table.row(r).label}”" for r in missing]
 
+    plain_wording = "“{table}”缺少“{row}”一项"
+
+    def findings(self, outcome: Outcome) -> list[dict]:
+        table = _source(outcome).table
+        present = set(outcome.frame[ROW])
+        return [{"table": table.title, "row": table.row(r).label} for r in outcome.kwargs["value_set"] if r not in present]
+
 
 @register
 class OneLayoutVariant(TableCheck):
@@ -239,6 +269,12 @@ class OneLayoutVariant(TableCheck):
         source = _source(outcome)
         rows = outcome.frame[outcome.frame[VARIANT].notna()]
         return [f"{source.at(rec)}（{rec[VARIANT]} 布局）" for rec in rows.to_dict(orient="records")]
+
+    plain_wording = "“{table}”混用了两种行布局：{rows}不能同时填报"
+
+    def findings(self, outcome: Outcome) -> list[dict]:
+        rows = outcome.frame[outcome.frame[VARIANT].notna()].to_dict(orient="records")
+        return [{"table": _source(outcome).table.title, "rows": "与".join(f"“{rec[LABEL]}”" for rec in rows)}]
 
 
 class ValueText(ColumnCheck):
@@ -275,6 +311,16 @@ class ValueText(ColumnCheck):
         column, label = self._column(outcome)
         text = text_column(column)
         return [f"{source.at(rec)} {label}列: {rec[text]!r} 不是{self.expected}" for rec in outcome.unexpected()]
+
+    plain_wording = "“{table}”“{label}”一行{column}列填写的“{text}”不是{expected}"
+
+    def findings(self, outcome: Outcome) -> list[dict]:
+        column, label = self._column(outcome)
+        title, text = _source(outcome).table.title, text_column(column)
+        return [
+            {"table": title, "label": rec[LABEL], "column": label, "text": rec[text], "expected": self.expected}
+            for rec in outcome.unexpected()
+        ]
 
 
 @register
@@ -340,6 +386,14 @@ class CellsReported(ColumnCheck):
         rows = "、".join(f"第{rec[LINE]}行“{rec[LABEL]}”" for rec in outcome.unexpected())
         return [f"{source.file} {label}列空白（未报告，与 0 区分）: {rows}"]
 
+    plain_wording = "“{table}”{column}列有{n}个单元格未填写（空白表示未报告，不等于0）：{rows}"
+
+    def findings(self, outcome: Outcome) -> list[dict]:
+        _, label = self._column(outcome)
+        flagged = outcome.unexpected()
+        rows = "、".join(f"“{rec[LABEL]}”" for rec in flagged)
+        return [{"table": _source(outcome).table.title, "column": label, "n": len(flagged), "rows": rows}]
+
 
 @register
 class PlausibleMagnitude(ColumnCheck):
@@ -375,3 +429,13 @@ class PlausibleMagnitude(ColumnCheck):
         column, label = self._column(outcome)
         text, limit = text_column(column), outcome.kwargs["max_value"]
         return [f"{source.at(rec)} {label}列: {rec[text]} 大于 {limit}，请核对是否多输入了数字" for rec in outcome.unexpected()]
+
+    plain_wording = "“{table}”“{label}”一行{column}列为{value}，超过合理上限{limit}，可能多输入了数字"
+
+    def findings(self, outcome: Outcome) -> list[dict]:
+        column, label = self._column(outcome)
+        title, text, limit = _source(outcome).table.title, text_column(column), outcome.kwargs["max_value"]
+        return [
+            {"table": title, "label": rec[LABEL], "column": label, "value": rec[text], "limit": limit}
+            for rec in outcome.unexpected()
+        ]

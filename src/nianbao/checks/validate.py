@@ -67,6 +67,7 @@ class _Suite:
         evaluated: int,
         applicable: bool = True,
         severity: Severity | None = None,
+        plain: list[str] | None = None,
     ) -> Check:
         """The result of one of its expectations (at ``severity`` when the check type decides it for the report)."""
         meta = expectation["meta"]
@@ -80,6 +81,7 @@ class _Suite:
             details=details,
             evaluated=evaluated,
             applicable=applicable,
+            plain=plain or [],
         )
 
 
@@ -127,6 +129,7 @@ class _Runner:
             seen.expectation,
             success=success,
             details=details,
+            plain=[] if success else check_type.plain(seen),
             evaluated=check_type.evaluated(seen),
             applicable=applicable,
             severity=check_type.severity_of(seen),

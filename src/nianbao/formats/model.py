@@ -188,6 +188,7 @@ class Terms(_Model):
     share_base: str | None = None
     fallback: Terms | None = None
     also: tuple[Terms, ...] = ()
+    name: str | None = None  # how the check summary names the side (default: its terms' labels)
 
 
 class Identity(_Model):

@@ -141,8 +141,11 @@ class Session:
         return result
 
     def show_validation(self, result) -> None:
+        """The 校验摘要: what the checks came to, in plain sentences (the rest is on the validation page)."""
+        from nianbao.present.validation import summary_html
+
         if not self.unused:
-            _html(report_html.validation_html(self.report, result))
+            _html(summary_html(self.report, result))
 
     def _not_this_format(self, notebook: str) -> None:
         """Say that this report's format does not use ``notebook``, which formats do, and how to open one of them."""

@@ -78,14 +78,29 @@ def run_all(
     force: bool = False,
 ) -> list[RunResult]:
     """Run every report that has params, ``jobs`` at a time (default: the number of cores), each in its own
-    process, build folder and kernel; a report that fails does not stop the others. Results in report order."""
+    process, build folder and kernel; a report that fails does not stop the others. Then rewrite the outputs'
+    index. Results in report order."""
     batch = Batch(root, outputs, force)
     reports = ProjectLayout.at(root).reports()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(reports) or 1))
     stage = stage or _no_batch_stage
     if jobs == 1:
-        return [_in_this_process(batch, report, log=log, stage=stage) for report in reports]
-    return _in_processes(batch, reports, jobs, log=log, stage=stage)
+        results = [_in_this_process(batch, report, log=log, stage=stage) for report in reports]
+    else:
+        results = _in_processes(batch, reports, jobs, log=log, stage=stage)
+    _index(ProjectLayout.at(root, outputs), log)
+    return results
+
+
+def _index(layout: ProjectLayout, log: Callable[[str], None]) -> None:
+    """Rewrite the outputs' index once every report has ended (each run rewrote it too, possibly at the same time
+    as another report's run)."""
+    from nianbao.run.site import write_index
+
+    try:
+        write_index(layout)
+    except OSError as exc:
+        log(f"警告: 未能更新 {layout.index_page}: {os_error_message(exc)}")
 
 
 def _no_batch_stage(body: str, year: int, update: StageUpdate) -> None:

@@ -13,7 +13,8 @@ inspection, and its error names the files there. Two runs of the same report are
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,18 +22,20 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from nianbao.checks.suites import stale_suites
-from nianbao.errors import DeclarationError, ValidationFailed
+from nianbao.errors import DeclarationError, ExitCode, NianbaoError, ValidationFailed, os_error_message
 from nianbao.formats import NotebookSpec
 from nianbao.inputs.report import Report, load_report
 from nianbao.paths import (
     CHARTS_DIR,
     EXECUTED_DIR,
+    INDEX_PAGE,
     MANIFEST_FILE,
     REPORT_DOCX,
     REPORT_HTML,
     REPORT_PDF,
     SECTIONS_DIR,
     VALIDATION_FILE,
+    VALIDATION_PAGE,
     ProjectLayout,
     display_path,
 )
@@ -78,6 +81,47 @@ def run_report(
     Unless ``force``, a report whose inputs did not change since its last run (same key, see cache.py) is not
     run again: a rendered one is left as it is, and one that failed validation fails again with the kept result."""
     ctx = RunContext.create(ProjectLayout.at(root, outputs), body, year, force=force, log=log, stage=stage)
+    with recorded(ctx):
+        return steps(ctx)
+
+
+@contextlib.contextmanager
+def recorded(ctx: RunContext) -> Iterator[None]:
+    """Record how the run of a report with params ended (``site.record``) and rewrite the outputs' index; an
+    interrupted run records nothing (the index keeps what is on disk)."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        _ended(ctx, RunResult(ctx.body, ctx.year, Status.FAILED_VALIDATION, None, str(exc), exc.exit_code))
+        raise
+    except NianbaoError as exc:
+        _ended(ctx, RunResult(ctx.body, ctx.year, Status.ERROR, None, str(exc), exc.exit_code))
+        raise
+    except OSError as exc:
+        _ended(ctx, RunResult(ctx.body, ctx.year, Status.ERROR, None, os_error_message(exc), ExitCode.EXECUTION_ERROR))
+        raise
+    except Exception as exc:
+        _ended(ctx, RunResult(ctx.body, ctx.year, Status.ERROR, None, f"内部错误: {exc!r}", ExitCode.INTERNAL_ERROR))
+        raise
+    _ended(ctx, RunResult(ctx.body, ctx.year, Status.RENDERED, ctx.final))
+
+
+def _ended(ctx: RunContext, result: RunResult) -> None:
+    """Record ``result`` and rewrite the index (for a report with params); a failure to do so is told, and does not
+    change the run's outcome."""
+    from nianbao.run import site
+
+    if ctx.key is None:  # no params: not a report of the project, nothing on disk changed
+        return
+    try:
+        site.record(ctx.layout, result)
+        site.write_index(ctx.layout)
+    except OSError as exc:
+        ctx.say(f"警告: 未能更新 {display_path(ctx.layout.index_page)}: {os_error_message(exc)}")
+
+
+def steps(ctx: RunContext) -> RunResult:
+    """The steps of a report's run (see the module)."""
     result = unchanged_result(ctx)
     if result is not None:
         return result
@@ -160,8 +204,20 @@ def validate(ctx: RunContext, work: Work) -> Validation:
     ctx.at(Stage.VALIDATING)
     validation = run_checks(work.report)
     validation.write(work.build.path / VALIDATION_FILE)
+    write_validation_page(work, validation)
     ctx.say(validation.summary())
     return validation
+
+
+def write_validation_page(work: Work, validation: Validation) -> None:
+    """``validation.html``: every check for reviewers and analysts, leading to the index and, when the report will
+    be rendered, to the report."""
+    from nianbao.present.validation import page_html
+
+    links = {"全部报告": f"../../{INDEX_PAGE}"}
+    if validation.success:
+        links |= {"报告（HTML）": REPORT_HTML, "报告（PDF）": REPORT_PDF}
+    (work.build.path / VALIDATION_PAGE).write_text(page_html(work.report, validation, links), encoding="utf-8")
 
 
 def notebooks_to_run(report: Report, validation: Validation) -> list[NotebookSpec]:
@@ -204,7 +260,7 @@ def stop_if_invalid(ctx: RunContext, work: Work, validation: Validation, execute
         "数据未通过严重级别的校验，未生成报告章节:\n"
         + "\n".join(c.message() for c in validation.critical_failures)
         + f"\n  校验结果已保存: {display_path(kept(work.build.path / VALIDATION_FILE))}"
-        + f"（可读的校验章节: {display_path(kept(section))}）"
+        + f"（校验页面: {display_path(kept(work.build.path / VALIDATION_PAGE))}；校验摘要: {display_path(kept(section))}）"
     )
     record_failure(work.build.path, ctx.key, message)
     raise ValidationFailed(message, validation.critical_failures)
