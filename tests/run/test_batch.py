@@ -11,6 +11,7 @@ from nianbao.errors import ExitCode, ReportNotFound, ValidationFailed
 from nianbao.paths import ProjectLayout
 from nianbao.run import batch
 from nianbao.run.batch import Batch, report_result, run_all
+from nianbao.run.cache import run_key
 from nianbao.run.status import RunResult, Section, Stage, Status
 
 
@@ -73,8 +74,9 @@ class TestRunAll:
     def test_every_report_in_order_with_its_options_and_stages(self, project, monkeypatch, tmp_path):
         calls, stages = [], []
 
-        def run_report(root, body, year, *, outputs, log, stage, force):
+        def run_report(root, body, year, *, outputs, log, stage, force, key):
             calls.append((root, body, year, outputs, force))
+            assert key == run_key(ProjectLayout.at(root, outputs), body, year)  # computed by the parent
             stage(Stage.DONE)
             if body == "hongze":
                 raise ValidationFailed("未通过")

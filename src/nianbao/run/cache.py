@@ -27,7 +27,7 @@ from nianbao.paths import MANIFEST_FILE, PACKAGE_DIR, ProjectLayout, package_fil
 KEY_FILE = "run-key.json"  # beside the result of a report that failed validation
 
 
-def _era(params_file: Path) -> str:
+def era_named(params_file: Path) -> str:
     """The era a params file names, read without checking the rest ("" when it names none or cannot be read, as
     ``load_params`` will then say)."""
     try:
@@ -47,7 +47,7 @@ def environment() -> str:
 def key_inputs(layout: ProjectLayout, body: str, year: int) -> list[tuple[str, Path]]:
     """Every file the outputs of ``body`` ``year`` are made from, each with the name the key records: project
     files relative to the project, the package's files under ``nianbao/``."""
-    era = _era(layout.params_file(body, year))
+    era = era_named(layout.params_file(body, year))
     project = [(layout.relative(path), path) for path in layout.report_inputs(body, year, era or None)]
     package = [(f"nianbao/{path.relative_to(PACKAGE_DIR)}", path) for path in package_files()]
     return project + package
