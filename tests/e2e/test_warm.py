@@ -27,10 +27,29 @@ TIMES = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?"
 PDF_STAMPS = re.compile(rb"/(CreationDate|ModDate) \(D:[^)]*\)")
 
 
+BUILD_FOLDER = re.compile(rb"\.\d{4}\.build-[A-Za-z0-9_]+")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _without_executed_hashes(value):
+    """The manifest without the SHA-256 of the executed notebooks (which hold papermill's times)."""
+    if isinstance(value, dict):
+        return {
+            k: _without_executed_hashes(v)
+            for k, v in value.items()
+            if not (k.endswith(".ipynb") and isinstance(v, str) and SHA256.match(v))
+        }
+    if isinstance(value, list):
+        return [_without_executed_hashes(v) for v in value]
+    return value
+
+
 def comparable(folder: Path) -> dict[str, bytes]:
-    """Every output file of a report, with what differs between two runs of the same inputs taken out: the times
-    (papermill's and the manifest's timestamps and durations, the PDF's dates)."""
+    """Every output file of a report, with what differs between any two runs of the same inputs taken out: the
+    times (papermill's, the manifest's, the PDF's dates), the id papermill gives the cell it injects, and where the
+    outputs were built (the outputs folder, the build folder's random name)."""
     files = {}
+    outputs = str(folder.parents[1]).encode()
     for path in sorted(folder.rglob("*")):
         if not path.is_file():
             continue
@@ -40,14 +59,16 @@ def comparable(folder: Path) -> dict[str, bytes]:
             nb = json.loads(data)
             nb["metadata"].pop("papermill", None)
             for cell in nb["cells"]:
+                if "injected-parameters" in cell["metadata"].get("tags", []):
+                    cell.pop("id", None)
                 cell["metadata"].pop("papermill", None)
                 cell["metadata"].pop("execution", None)
             data = json.dumps(nb, sort_keys=True).encode()
         elif name == "manifest.json":
-            manifest = json.loads(data)
-            for key in ("created", "started", "finished", "duration", "elapsed"):
-                manifest.pop(key, None)
+            manifest = _without_executed_hashes(json.loads(data))
+            manifest.pop("created", None)
             data = json.dumps(manifest, sort_keys=True).encode()
+        data = BUILD_FOLDER.sub(b"<build>", data.replace(outputs, b"<outputs>"))
         data = PDF_STAMPS.sub(b"", TIMES.sub(b"<time>", data))
         files[name] = data
     return files

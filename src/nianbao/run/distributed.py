@@ -13,6 +13,7 @@ and stages come back as events while the reports run.
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Callable
 from typing import Any
@@ -74,7 +75,8 @@ def run_on_dask(
     with dask.config.set({"distributed.scheduler.allowed-failures": ATTEMPTS - 1}):
         cluster = None
         if executor.scheduler is None:
-            cluster = LocalCluster(n_workers=executor.jobs or 2, threads_per_worker=1, processes=True, dashboard_address=None)
+            workers = executor.jobs or os.cpu_count() or 1
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         try:
             with Client(executor.scheduler or cluster) as client:
                 client.subscribe_topic(TOPIC, _relay(log, stage))
