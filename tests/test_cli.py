@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +151,50 @@ class TestImportCommand:
         assert result.exit_code == 2, result.output
         assert "错误: --body 或 --year 无效：'../../x'；应为 小写字母、数字、- 和 _" in result.output
         assert [p.relative_to(tmp_path) for p in tmp_path.rglob("*")] == [Path("a"), Path("a/b")]
+
+
+class TestValidateAllCommand:
+    def test_a_verdict_per_report_and_the_summary(self, tmp_path):
+        from helpers import copy_project
+
+        project = copy_project(tmp_path / "p", reports=(("dongyang", 2017), ("hongze", 2023)))
+        result = _invoke("validate", "--all", "--root", project)
+        assert result.exit_code == 1  # hongze 2023 was published with an error
+        assert "[dongyang 2017] dongyang 2017: 71 项检查" in result.output
+        assert "[hongze 2023] hongze 2023:" in result.output and "1 项严重不通过" in result.output
+        assert result.output.rstrip().endswith("共 2 个报告: 通过 1，未通过严重级别的校验 1，无法校验 0")
+
+    def test_body_and_all_together_is_a_usage_error(self, root):
+        result = _invoke("validate", "dongyang", 2017, "--all", "--root", root)
+        assert result.exit_code == 2 and "either BODY YEAR or --all" in result.output
+
+
+class TestLazyImports:
+    @pytest.mark.parametrize("args", [["--help"], ["list"], ["run", "--help"], ["validate", "--help"], ["watch", "--help"]])
+    def test_commands_that_need_no_data_import_no_pandas_nor_great_expectations(self, root, args):
+        code = (
+            "import sys\nfrom nianbao.cli import main\n"
+            f"try:\n    main({args!r}, standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'great_expectations', 'nbformat', 'jupyter_client') if m in sys.modules))"
+        )
+        result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+        assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+    def test_run_of_an_unchanged_report_imports_none_of_a_run(self, project, tmp_path):
+        from nianbao.paths import ProjectLayout
+        from nianbao.run.cache import run_key
+
+        outputs = tmp_path / "out"
+        final = outputs / "pingtan" / "2022"
+        final.mkdir(parents=True)
+        key = run_key(ProjectLayout.at(project, outputs), "pingtan", 2022)
+        (final / "manifest.json").write_text(json.dumps({"run_key": key}), encoding="utf-8")
+        (final / "report.pdf").write_bytes(b"%PDF")
+        code = (
+            "import sys\nfrom nianbao.cli import main\n"
+            f"try:\n    main(['run', 'pingtan', '2022', '--outputs', {str(outputs)!r}], standalone_mode=False)\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'great_expectations', 'nbformat', 'jupyter_client') if m in sys.modules))"
+        )
+        result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120)
+        assert "输入未变" in result.stdout and result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr

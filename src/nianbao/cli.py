@@ -88,29 +88,61 @@ def main() -> None:
     default=None,
     help="With --all: reports run at the same time (default: the number of cores).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="With --all: where reports run: worker processes on this machine, or the workers of a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="With --executor dask: the cluster's scheduler (default: a local cluster of --jobs workers). Its workers "
+    "must see --root and --outputs at the same paths.",
+)
 @ROOT_OPTION
-def run(*, body, year, run_all_reports, outputs, force, jobs, root) -> None:
+def run(*, body, year, run_all_reports, outputs, force, jobs, executor, scheduler, root) -> None:
     """Validate and render one report (BODY YEAR), or every report with --all.
 
     A report whose inputs did not change since its last run is not run again (--force to run it anyway)."""
-    from nianbao.run.batch import run_all
-    from nianbao.run.pipeline import run_report
-    from nianbao.run.status import Status
-
     if run_all_reports == bool(body):
         raise click.UsageError("give either BODY YEAR or --all")
     if not run_all_reports and year is None:
         raise click.UsageError("missing YEAR")
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
     with _reported_errors():
         if run_all_reports:
-            from nianbao.run.progress import progress_for
+            _run_all(root, outputs=outputs, force=force, executor=(executor, jobs, scheduler))
+        _run_one(root, body, year, outputs=outputs, force=force)
 
-            with progress_for(ProjectLayout.at(root).reports(), click.echo) as progress:
-                results = run_all(root, outputs=outputs, log=progress.log, stage=progress.stage, jobs=jobs, force=force)
-            _summary(results)
-            failed = any(r.status is not Status.RENDERED for r in results)
-            sys.exit(ExitCode.VALIDATION_FAILED if failed else ExitCode.OK)
-        run_report(root, body, year, outputs=outputs, log=click.echo, force=force)
+
+def _run_one(root: Path, body: str, year: int, *, outputs: Path | None, force: bool) -> None:
+    """One report; when its inputs did not change, said without importing what a run needs."""
+    from nianbao.run.context import RunContext
+    from nianbao.run.unchanged import unchanged_result
+
+    ctx = RunContext.create(ProjectLayout.at(root, outputs), body, year, force=force, log=click.echo)
+    if unchanged_result(ctx) is not None:
+        return
+    from nianbao.run.pipeline import run_report
+
+    run_report(root, body, year, outputs=outputs, log=click.echo, force=force, key=ctx.key)
+
+
+def _run_all(root: Path, *, outputs: Path | None, force: bool, executor: tuple[str, int | None, str | None]) -> None:
+    from nianbao.run.batch import Executor, run_all
+    from nianbao.run.progress import progress_for
+    from nianbao.run.status import Status
+
+    with progress_for(ProjectLayout.at(root).reports(), click.echo) as progress:
+        how = Executor(*executor)
+        results = run_all(root, outputs=outputs, log=progress.log, stage=progress.stage, force=force, executor=how)
+    _summary(results)
+    failed = any(r.status is not Status.RENDERED for r in results)
+    sys.exit(ExitCode.VALIDATION_FAILED if failed else ExitCode.OK)
 
 
 def _summary(results: list[RunResult]) -> None:
@@ -135,11 +167,29 @@ def _summary(results: list[RunResult]) -> None:
 
 
 @main.command()
-@click.argument("body")
-@click.argument("year", type=int)
+@click.argument("body", required=False)
+@click.argument("year", required=False, type=int)
+@click.option("--all", "validate_all_reports", is_flag=True, help="Check every report that has params.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="With --all: processes checking reports at the same time.",
+)
 @ROOT_OPTION
-def validate(body, year, root) -> None:
-    """Run the expectation suites on one report's data, without rendering."""
+def validate(*, body, year, validate_all_reports, jobs, root) -> None:
+    """Run the expectation suites on one report's data (BODY YEAR), or on every report with --all, without
+    rendering. Exit 0 when every check of severity critical passed, 1 when one failed (with --all: in a report, or
+    a report could not be checked)."""
+    if validate_all_reports == bool(body):
+        raise click.UsageError("give either BODY YEAR or --all")
+    if not validate_all_reports and year is None:
+        raise click.UsageError("missing YEAR")
+    if validate_all_reports:
+        with _reported_errors():
+            _validate_all(root, jobs)
     from nianbao.checks.validate import validate as run_validation
     from nianbao.inputs.report import load_report
 
@@ -153,6 +203,38 @@ def validate(body, year, root) -> None:
         if not check.success:
             click.echo(check.message())
     sys.exit(ExitCode.OK if result.success else ExitCode.VALIDATION_FAILED)
+
+
+def _validate_all(root: Path, jobs: int) -> None:
+    from nianbao.run.feedback import validate_all
+
+    counts = {ExitCode.OK: 0, ExitCode.VALIDATION_FAILED: 0, ExitCode.INPUT_ERROR: 0}
+    for verdict in validate_all(root, jobs):
+        click.echo(f"[{verdict.body} {verdict.year}] " + verdict.text.replace("\n", "\n    "))
+        counts[verdict.exit_code] += 1
+    total = sum(counts.values())
+    click.echo(
+        f"\n共 {total} 个报告: 通过 {counts[ExitCode.OK]}，未通过严重级别的校验 {counts[ExitCode.VALIDATION_FAILED]}，"
+        f"无法校验 {counts[ExitCode.INPUT_ERROR]}"
+    )
+    sys.exit(ExitCode.OK if counts[ExitCode.OK] == total else ExitCode.VALIDATION_FAILED)
+
+
+@main.command()
+@click.argument("body")
+@click.argument("year", type=int)
+@click.option("--interval", type=click.FloatRange(min=0.05), default=0.2, show_default=True, help="Seconds between polls.")
+@ROOT_OPTION
+def watch(body, year, interval, root) -> None:
+    """Check one report's data now and again on every save of its params, data or prose; runs until Ctrl-C."""
+    from nianbao.run.feedback import watch as watch_report
+
+    with _reported_errors():
+        if not ProjectLayout.at(root).params_file(body, year).exists():
+            from nianbao.inputs.report import load_report
+
+            load_report(root, body, year)  # the error naming what is missing
+        watch_report(root, body, year, echo=click.echo, interval=interval)
 
 
 @main.command(name="fields")

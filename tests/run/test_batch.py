@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import queue
 from concurrent.futures import Future
 
@@ -11,6 +12,7 @@ from nianbao.errors import ExitCode, ReportNotFound, ValidationFailed
 from nianbao.paths import ProjectLayout
 from nianbao.run import batch
 from nianbao.run.batch import Batch, report_result, run_all
+from nianbao.run.cache import run_key
 from nianbao.run.status import RunResult, Section, Stage, Status
 
 
@@ -73,8 +75,9 @@ class TestRunAll:
     def test_every_report_in_order_with_its_options_and_stages(self, project, monkeypatch, tmp_path):
         calls, stages = [], []
 
-        def run_report(root, body, year, *, outputs, log, stage, force):
+        def run_report(root, body, year, *, outputs, log, stage, force, key):
             calls.append((root, body, year, outputs, force))
+            assert key == run_key(ProjectLayout.at(root, outputs), body, year)  # computed by the parent
             stage(Stage.DONE)
             if body == "hongze":
                 raise ValidationFailed("未通过")
@@ -104,3 +107,46 @@ class TestRelay:
         batch._relay(events, [done], workers, log=lines.append, stage=lambda *event: stages.append(event))
         assert lines == ["[a 2020] 执行"] and stages == [("a", 2020, Section(1, 2))]
         assert workers == {4242}
+
+
+def _rendered(layout: ProjectLayout, body: str, year: int, key: str) -> None:
+    """Outputs of ``body`` ``year`` as a rendered run with ``key`` leaves them."""
+    final = layout.output_dir(body, year)
+    final.mkdir(parents=True)
+    (final / "manifest.json").write_text(json.dumps({"run_key": key}), encoding="utf-8")
+    (final / "report.pdf").write_bytes(b"%PDF")
+
+
+class TestSettle:
+    def test_unchanged_reports_are_settled_the_others_are_jobs_with_their_keys(self, project, tmp_path):
+        layout = ProjectLayout.at(project, tmp_path / "out")
+        reports = layout.reports()
+        for body, year in reports[1:]:
+            _rendered(layout, body, year, run_key(layout, body, year))
+        stages = []
+        settled, jobs = batch.settle(Batch(project, tmp_path / "out"), log=print, stage=lambda *e: stages.append(e))
+        body, year = reports[0]
+        assert jobs == [batch.Job(body, year, run_key(layout, body, year))]
+        assert sorted(settled) == reports[1:]
+        assert all(r.unchanged and r.status is Status.RENDERED for r in settled.values())
+        assert stages == [(b, y, Stage.UNCHANGED) for b, y in reports[1:]]
+
+    def test_a_changed_input_or_force_makes_a_job(self, project, tmp_path):
+        layout = ProjectLayout.at(project, tmp_path / "out")
+        for body, year in layout.reports():
+            _rendered(layout, body, year, run_key(layout, body, year))
+        (project / "params" / "pingtan" / "2025.yaml").write_text(
+            (project / "params" / "pingtan" / "2025.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+        )
+        _, jobs = batch.settle(Batch(project, tmp_path / "out"), log=print, stage=lambda *e: None)
+        assert [(j.body, j.year) for j in jobs] == [("pingtan", 2025)]
+        _, forced = batch.settle(Batch(project, tmp_path / "out", force=True), log=print, stage=lambda *e: None)
+        assert len(forced) == len(layout.reports())
+
+    def test_nothing_changed_starts_no_worker(self, project, tmp_path, monkeypatch):
+        layout = ProjectLayout.at(project, tmp_path / "out")
+        for body, year in layout.reports():
+            _rendered(layout, body, year, run_key(layout, body, year))
+        monkeypatch.setattr(batch, "_run_jobs", lambda *a, **k: pytest.fail("a worker was started"))
+        results = run_all(project, outputs=tmp_path / "out", jobs=2, log=lambda line: None)
+        assert [(r.body, r.year) for r in results] == layout.reports() and all(r.unchanged for r in results)

@@ -168,8 +168,14 @@ class TestDependenciesOfTheEra:
 
 class FakeDistribution:
     def __init__(self, name: str, version: str):
-        self.metadata = {"Name": name}
+        self.name = name
         self.version = version
+
+    def read_text(self, filename: str) -> str | None:
+        """Its metadata file, as a wheel installs it: headers, a blank line, the description."""
+        if filename != "METADATA":
+            return None
+        return f"Metadata-Version: 2.1\nName: {self.name}\nVersion: {self.version}\n\nVersion: 9.9 (in the description)\n"
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """Running the expectation suites of ``expectations/<era>/`` on a report with Great Expectations.
 
-Great Expectations is imported here and only here, when a validation runs: it takes seconds to import.
+Great Expectations is imported here and only here, when a validation runs: it takes seconds to import. Its
+context, its data source and assets, and the expectation suites are made once per process and kept (the suites
+under the hash of their JSON, so that an edited suite file is built again), so that the validations after the first
+in a process (a batch worker, ``nianbao watch``) take milliseconds.
 The outcome is a ``Validation``: every check with its severity and success, and for every failure the
 table, the rows (file and line), the expected and the observed values, in the words of the check type that
 built the expectation (``registry``).
@@ -8,7 +11,12 @@ built the expectation (``registry``).
 
 from __future__ import annotations
 
+import copy
+import functools
+import hashlib
+import json
 import os
+import pickle
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,15 +31,77 @@ from nianbao.errors import DeclarationError
 from nianbao.inputs.report import Report
 
 
+@functools.cache
 def _gx() -> tuple[Any, Any]:
-    """The great_expectations module and an ephemeral context that draws no progress bars."""
+    """The great_expectations module and the pandas data source of an ephemeral context that draws no progress
+    bars (made once per process)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    return gx, context
+    return gx, context.data_sources.add_pandas("report")
+
+
+@functools.cache
+def _batch_definition(asset: str) -> Any:
+    """The whole-dataframe batch definition of the asset named ``asset`` (one per suite file, made once)."""
+    _, source = _gx()
+    return source.add_dataframe_asset(asset).add_batch_definition_whole_dataframe("all")
+
+
+_suites: dict[str, Any] = {}  # the hash of a suite's JSON -> its ExpectationSuite
+
+
+def _suite_digest(suite: _Suite) -> str:
+    return hashlib.sha256(json.dumps(suite.json, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _expectation_suite(suite: _Suite, digest: str) -> Any:
+    """The ExpectationSuite of ``suite``, whose JSON hashes to ``digest``, built once per content."""
+    if digest not in _suites:
+        gx, _ = _gx()
+        expectations = copy.deepcopy(suite.expectations)  # the suite keeps them
+        _suites[digest] = gx.ExpectationSuite(name=suite.name, expectations=expectations, meta=copy.deepcopy(suite.meta))
+    return _suites[digest]
+
+
+_Result = tuple[bool, dict, "str | None"]  # an expectation's success, its result, the message of what it raised
+_outcomes: dict[tuple[str, str], list[_Result]] = {}  # (suite hash, frame hash) -> the results of its expectations
+_OUTCOMES_KEPT = 256
+
+
+def _frame_digest(frame: pd.DataFrame) -> str:
+    """A hash of the frame's content (columns, index, values)."""
+    return hashlib.sha256(pickle.dumps(frame, protocol=5)).hexdigest()
+
+
+def _outcome(suite: _Suite, frame: pd.DataFrame) -> list[_Result]:
+    """The result of each expectation of ``suite`` on ``frame``, in the suite's order. Great Expectations runs once
+    per suite and frame content in a process: validating again data that did not change (``nianbao watch`` after
+    another file of the report was saved) takes no time."""
+    digest = _suite_digest(suite)
+    key = (digest, _frame_digest(frame))
+    if key in _outcomes:
+        return _outcomes[key]
+    expectations = _expectation_suite(suite, digest)
+    batch = _batch_definition(suite.file.removesuffix(".json")).get_batch(batch_parameters={"dataframe": frame})
+    outcome = batch.validate(expectations, result_format="COMPLETE")
+    results = []
+    for result in outcome.results:
+        info = result.exception_info or {}
+        raised = info.get("exception_message") if info.get("raised_exception") else None
+        results.append((bool(result.success), result.result or {}, raised))
+    if len(_outcomes) >= _OUTCOMES_KEPT:
+        _outcomes.pop(next(iter(_outcomes)))
+    _outcomes[key] = results
+    return results
+
+
+def warm_up() -> None:
+    """Import Great Expectations and make its context now rather than in the first validation."""
+    _gx()
 
 
 @dataclass(frozen=True)
@@ -95,26 +165,18 @@ class _Runner:
     """Great Expectations, ready to validate the frames of one report."""
 
     report: Report
-    gx: Any  # the great_expectations module
-    source: Any  # the pandas data source the frames are added to
 
     def run(self, suite: _Suite, frame: pd.DataFrame) -> list[Check]:
         """Validate ``frame`` against ``suite``; record on each row of the frame the checks that flagged it."""
-        expectations = self.gx.ExpectationSuite(name=suite.name, expectations=suite.expectations, meta=suite.meta)
-        asset = self.source.add_dataframe_asset(suite.file.removesuffix(".json"))
-        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame})
-        outcome = batch.validate(expectations, result_format="COMPLETE")
         checks: list[Check] = []
         failed_rows: dict[Any, list[str]] = {}  # frame index -> checks that flagged the row
-        for config, result in zip(suite.expectations, outcome.results, strict=True):
-            res = result.result or {}
+        for config, (success, res, raised) in zip(suite.expectations, _outcome(suite, frame), strict=True):
             for index in res.get("unexpected_index_list") or []:
                 failed_rows.setdefault(index, []).append(config["meta"]["check"])
-            if result.exception_info and result.exception_info.get("raised_exception"):
-                message = result.exception_info.get("exception_message")
-                raise DeclarationError(f"校验规则 {suite.file} / {config['meta']['check']} 无法执行: {message}")
+            if raised is not None:
+                raise DeclarationError(f"校验规则 {suite.file} / {config['meta']['check']} 无法执行: {raised}")
             seen = Outcome(report=self.report, suite=suite.meta, expectation=config, frame=frame, result=res)
-            checks.append(self._check(suite, seen, success=bool(result.success)))
+            checks.append(self._check(suite, seen, success=success))
         frame[FAILED_CHECKS] = [failed_rows.get(index, []) for index in frame.index]
         return checks
 
@@ -144,9 +206,8 @@ def validate(report: Report) -> Validation:
             f"expectations/{report.format.era}/ 中没有校验规则",
             hint="运行 `nianbao expectations --write` 由格式声明生成",
         )
-    gx, context = _gx()
     data = frames(report)
-    runner = _Runner(report, gx, context.data_sources.add_pandas("report"))
+    runner = _Runner(report)
     checks: list[Check] = []
     for file, suite_json in suites.items():
         suite = _Suite(file, suite_json)

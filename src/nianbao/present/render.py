@@ -306,3 +306,11 @@ def write_pdf(html: str, path: Path, base_url: Path) -> list[str]:
     fetcher = _build_folder_fetcher(Path(base_url), refused)
     HTML(string=html, base_url=str(base_url), url_fetcher=fetcher).write_pdf(str(path))
     return list(dict.fromkeys(refused))
+
+
+def warm_up() -> None:
+    """Load the HTML exporter, WeasyPrint, Pango and the fonts now rather than in the first report."""
+    from weasyprint import HTML
+
+    _exporter()
+    HTML(string='<p style="font-family: serif">年度报告</p>').write_pdf()

@@ -1,5 +1,12 @@
-"""A batch of reports: every report that has params, each in its own process, build folder and kernel, ``jobs``
-at a time; a report that fails does not stop the others."""
+"""A batch of reports: every report that has params, ``jobs`` at a time; a report that fails does not stop the
+others.
+
+The parent computes every report's key first (files only, no pandas, no Great Expectations) and settles the reports
+whose inputs did not change without starting any worker. The others go to an executor: ``local``, a pool of worker
+processes on this machine, or ``dask``, the workers of a Dask cluster (``distributed.py``). A worker keeps its
+warm state across the reports it runs (``warm.py``): one kernel, Great Expectations and WeasyPrint per worker, not
+per report. Each report still has its own build folder, lock and atomic publish.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +21,12 @@ from typing import Any
 
 from nianbao.errors import ExitCode, NianbaoError, Terminated, ValidationFailed, os_error_message
 from nianbao.paths import ProjectLayout
-from nianbao.run.pipeline import run_report
+from nianbao.run.context import RunContext
 from nianbao.run.signals import terminate
 from nianbao.run.status import RunResult, Stage, StageCallback, StageUpdate, Status
+from nianbao.run.unchanged import unchanged_result
+
+EXECUTORS = ("local", "dask")
 
 BatchStage = Callable[[str, int, StageUpdate], None]  # (body, year, stage) of a report in the batch
 
@@ -30,11 +40,32 @@ class Batch:
     force: bool = False
 
 
-def report_result(batch: Batch, body: str, year: int, *, log: Callable[[str], None], stage: StageCallback) -> RunResult:
+@dataclass(frozen=True)
+class Job:
+    """A report of a batch that must run, with the key the parent computed for it."""
+
+    body: str
+    year: int
+    key: str | None = None
+
+
+def run_report(root: Path | str, body: str, year: int, **options: Any) -> RunResult:
+    """``pipeline.run_report``, imported when a report runs (pandas, nbformat, the renderers)."""
+    from nianbao.run.pipeline import run_report as run
+
+    return run(root, body, year, **options)
+
+
+def report_result(
+    batch: Batch, body: str, year: int, *, log: Callable[[str], None], stage: StageCallback, key: str | None = None
+) -> RunResult:
     """``run_report`` with its errors turned into a result, so that a failing report does not stop a batch (a bug
     neither: its traceback becomes the result's message); only an interrupt stops it."""
     try:
-        return run_report(batch.root, body, year, outputs=batch.outputs, log=log, stage=stage, force=batch.force)
+        options: dict[str, Any] = {"outputs": batch.outputs, "log": log, "stage": stage, "force": batch.force}
+        if key is not None:
+            options["key"] = key
+        return run_report(batch.root, body, year, **options)
     except ValidationFailed as exc:
         return RunResult(body, year, Status.FAILED_VALIDATION, None, str(exc), exc.exit_code)
     except NianbaoError as exc:
@@ -51,13 +82,17 @@ def report_result(batch: Batch, body: str, year: int, *, log: Callable[[str], No
 
 def _worker_started(events: Any) -> None:
     """A worker process starting: SIGTERM stops its report as Ctrl-C would (build kept aside, kernel shut down),
-    and the parent learns its pid, to pass a SIGTERM of its own on."""
+    the parent learns its pid, to pass a SIGTERM of its own on, and the worker keeps its kernel warm."""
+    from nianbao.run import warm
+
     signal.signal(signal.SIGTERM, terminate)
     events.put(("pid", "", 0, os.getpid()))
+    warm.enable()
 
 
-def _worker(batch: Batch, body: str, year: int, events: Any) -> RunResult:
+def _worker(batch: Batch, job: Job, events: Any) -> RunResult:
     """A report in a worker process: its log lines and stages go to the parent through the queue ``events``."""
+    body, year = job.body, job.year
 
     def log(line: str) -> None:
         events.put(("log", body, year, line))
@@ -65,7 +100,17 @@ def _worker(batch: Batch, body: str, year: int, events: Any) -> RunResult:
     def stage(update: StageUpdate) -> None:
         events.put(("stage", body, year, update))
 
-    return report_result(batch, body, year, log=log, stage=stage)
+    return report_result(batch, body, year, log=log, stage=stage, key=job.key)
+
+
+@dataclass(frozen=True)
+class Executor:
+    """Where the reports that must run go: ``local`` (a process pool of ``jobs``) or ``dask`` (the cluster whose
+    scheduler is at ``scheduler``, or a local cluster of ``jobs`` workers when None)."""
+
+    name: str = "local"
+    jobs: int | None = None
+    scheduler: str | None = None
 
 
 def run_all(
@@ -76,20 +121,20 @@ def run_all(
     stage: BatchStage | None = None,
     jobs: int | None = None,
     force: bool = False,
+    executor: Executor | None = None,
 ) -> list[RunResult]:
     """Run every report that has params, ``jobs`` at a time (default: the number of cores), each in its own
-    process, build folder and kernel; a report that fails does not stop the others. Then rewrite the outputs'
-    index. Results in report order."""
+    build folder, the reports whose inputs did not change settled here without starting a worker; a report that
+    fails does not stop the others. Then rewrite the outputs' index. Results in report order."""
     batch = Batch(root, outputs, force)
-    reports = ProjectLayout.at(root).reports()
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(reports) or 1))
+    executor = executor or Executor(jobs=jobs)
     stage = stage or _no_batch_stage
-    if jobs == 1:
-        results = [_in_this_process(batch, report, log=log, stage=stage) for report in reports]
-    else:
-        results = _in_processes(batch, reports, jobs, log=log, stage=stage)
+    settled, jobs_to_run = settle(batch, log=log, stage=stage)
+    if jobs_to_run:
+        ran = _run_jobs(batch, jobs_to_run, executor, log=log, stage=stage)
+        settled.update({(r.body, r.year): r for r in ran})
     _index(ProjectLayout.at(root, outputs), log)
-    return results
+    return [settled[report] for report in ProjectLayout.at(root).reports() if report in settled]
 
 
 def _index(layout: ProjectLayout, log: Callable[[str], None]) -> None:
@@ -103,17 +148,56 @@ def _index(layout: ProjectLayout, log: Callable[[str], None]) -> None:
         log(f"警告: 未能更新 {layout.index_page}: {os_error_message(exc)}")
 
 
+def settle(batch: Batch, *, log: Callable[[str], None], stage: BatchStage) -> tuple[dict[tuple[str, int], RunResult], list[Job]]:
+    """The results of the reports whose inputs did not change since their last run, and the jobs of the others
+    (with their keys)."""
+    layout = ProjectLayout.at(batch.root, batch.outputs)
+    settled: dict[tuple[str, int], RunResult] = {}
+    jobs: list[Job] = []
+    for body, year in layout.reports():
+        ctx = RunContext.create(layout, body, year, force=batch.force, log=log, stage=_report_stage(stage, body, year))
+        try:
+            result = unchanged_result(ctx)
+        except ValidationFailed as exc:
+            result = RunResult(body, year, Status.FAILED_VALIDATION, None, str(exc), exc.exit_code)
+        if result is None:
+            jobs.append(Job(body, year, ctx.key))
+        else:
+            settled[(body, year)] = result
+    return settled, jobs
+
+
+def _report_stage(stage: BatchStage, body: str, year: int) -> StageCallback:
+    return lambda update: stage(body, year, update)
+
+
+def _run_jobs(
+    batch: Batch, jobs: list[Job], executor: Executor, *, log: Callable[[str], None], stage: BatchStage
+) -> list[RunResult]:
+    if executor.name == "dask":
+        from nianbao.run.distributed import run_on_dask
+
+        return run_on_dask(batch, jobs, executor, log=log, stage=stage)
+    workers = max(1, min(executor.jobs or os.cpu_count() or 1, len(jobs)))
+    if workers == 1:
+        from nianbao.run import warm
+
+        with warm.kept():
+            return [_in_this_process(batch, job, log=log, stage=stage) for job in jobs]
+    return _in_processes(batch, jobs, workers, log=log, stage=stage)
+
+
 def _no_batch_stage(body: str, year: int, update: StageUpdate) -> None:
     pass
 
 
-def _in_this_process(batch: Batch, report: tuple[str, int], *, log: Callable[[str], None], stage: BatchStage) -> RunResult:
-    body, year = report
-    return report_result(batch, body, year, log=log, stage=lambda update: stage(body, year, update))
+def _in_this_process(batch: Batch, job: Job, *, log: Callable[[str], None], stage: BatchStage) -> RunResult:
+    stage_of_report = _report_stage(stage, job.body, job.year)
+    return report_result(batch, job.body, job.year, log=log, stage=stage_of_report, key=job.key)
 
 
 def _in_processes(
-    batch: Batch, reports: list[tuple[str, int]], jobs: int, *, log: Callable[[str], None], stage: BatchStage
+    batch: Batch, reports: list[Job], jobs: int, *, log: Callable[[str], None], stage: BatchStage
 ) -> list[RunResult]:
     """Each report in a worker process of a pool of ``jobs``; their log lines and stages relayed as they come."""
     import multiprocessing
@@ -124,7 +208,7 @@ def _in_processes(
         events = manager.Queue()
         workers: set[int] = set()
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started, initargs=(events,)) as pool:
-            futures = [pool.submit(_worker, batch, body, year, events) for body, year in reports]
+            futures = [pool.submit(_worker, batch, job, events) for job in reports]
             try:
                 _relay(events, futures, workers, log=log, stage=stage)
             except BaseException as exc:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from nianbao.paths import MANIFEST_FILE, PACKAGE_DIR, ProjectLayout, package_fil
 KEY_FILE = "run-key.json"  # beside the result of a report that failed validation
 
 
-def _era(params_file: Path) -> str:
+def era_named(params_file: Path) -> str:
     """The era a params file names, read without checking the rest ("" when it names none or cannot be read, as
     ``load_params`` will then say)."""
     try:
@@ -37,28 +38,56 @@ def _era(params_file: Path) -> str:
     return str(data.get("era", ""))
 
 
+_NAME = re.compile(r"^Name:[ \t]*(.*?)\s*$", re.MULTILINE)
+_VERSION = re.compile(r"^Version:[ \t]*(.*?)\s*$", re.MULTILINE)
+
+
+def _name_and_version(dist: metadata.Distribution) -> str:
+    """``name==version`` of a distribution, read from the head of its metadata file (the email parser that
+    ``dist.metadata`` runs on the whole file takes most of the time of a batch whose reports did not change)."""
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    head = text.split("\n\n", 1)[0]
+    name, version = _NAME.search(head), _VERSION.search(head)
+    return f"{(name.group(1) if name else '').lower()}=={version.group(1) if version else ''}"
+
+
 @functools.cache
 def environment() -> str:
     """Every installed distribution as ``name==version``, one a line, sorted (read once per process)."""
-    found = {f"{(dist.metadata['Name'] or '').lower()}=={dist.version}" for dist in metadata.distributions()}
-    return "\n".join(sorted(found))
+    return "\n".join(sorted({_name_and_version(dist) for dist in metadata.distributions()}))
+
+
+@functools.cache
+def _package_inputs() -> tuple[tuple[str, Path], ...]:
+    return tuple((f"nianbao/{path.relative_to(PACKAGE_DIR)}", path) for path in package_files())
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_digest(path: Path, stamp: tuple[int, int, int]) -> bytes:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").digest()
+
+
+def file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file's content; a file read before in this process with the same inode, size and
+    modification time is not read again (a batch reads the earlier years of a body once, not once per year)."""
+    stat = path.stat()
+    return _content_digest(path, (stat.st_ino, stat.st_size, stat.st_mtime_ns))
 
 
 def key_inputs(layout: ProjectLayout, body: str, year: int) -> list[tuple[str, Path]]:
     """Every file the outputs of ``body`` ``year`` are made from, each with the name the key records: project
     files relative to the project, the package's files under ``nianbao/``."""
-    era = _era(layout.params_file(body, year))
+    era = era_named(layout.params_file(body, year))
     project = [(layout.relative(path), path) for path in layout.report_inputs(body, year, era or None)]
-    package = [(f"nianbao/{path.relative_to(PACKAGE_DIR)}", path) for path in package_files()]
-    return project + package
+    return project + list(_package_inputs())
 
 
 def run_key(layout: ProjectLayout, body: str, year: int) -> str:
     """The SHA-256 of the installed distributions and of the names and content of ``key_inputs``."""
     digest = hashlib.sha256(environment().encode())
     for name, path in key_inputs(layout, body, year):
-        with path.open("rb") as fh:
-            digest.update(b"\0" + name.encode() + b"\0" + hashlib.file_digest(fh, "sha256").digest())
+        digest.update(b"\0" + name.encode() + b"\0" + file_digest(path))
     return digest.hexdigest()
 
 

@@ -37,10 +37,12 @@ class RunContext:
         force: bool = False,
         log: Callable[[str], None] = print,
         stage: StageCallback | None = None,
+        key: str | None = None,
     ) -> RunContext:
-        """The context of a run, with the key of the report's inputs computed now."""
+        """The context of a run, with the key of the report's inputs (computed now unless given)."""
         year = int(year)
-        key = run_key(layout, body, year) if layout.params_file(body, year).exists() else None
+        if key is None and layout.params_file(body, year).exists():
+            key = run_key(layout, body, year)
         return cls(layout, body, year, force=force, log=log, stage=stage or no_stage, key=key)
 
     @property

@@ -70,11 +70,40 @@ class Kernel:
         finally:
             shutil.rmtree(self.sockets, ignore_errors=True)
 
+    def run_code(self, code: str, *, timeout: float) -> None:
+        """Run ``code`` silently (no output, no history, no execution count), starting the kernel if it has not
+        started. ExecutionError when the code raised or did not finish within ``timeout`` seconds."""
+        from jupyter_client.utils import run_sync
+
+        run_sync(self._run_code)(code, timeout)
+
+    async def _run_code(self, code: str, timeout: float) -> None:
+        if not self.km.has_kernel:
+            await self.km.start_kernel()
+        client = self.km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=timeout)
+            reply = await client.execute_interactive(
+                code, silent=True, store_history=False, timeout=timeout, output_hook=_ignore_output
+            )
+        except TimeoutError:
+            raise ExecutionError(f"内核在 {timeout:g} 秒内没有完成准备", notebook="（内核）") from None
+        finally:
+            client.stop_channels()
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise ExecutionError(f"准备内核时出错: {content.get('ename')}: {content.get('evalue')}", notebook="（内核）")
+
     def execute(
         self, notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeout: int, kept: Path | None = None
     ) -> None:
         """``execute`` in this kernel."""
         execute(notebook, output, parameters, cwd=cwd, timeout=timeout, kernel=self, kept=kept)
+
+
+def _ignore_output(message: dict) -> None:
+    pass
 
 
 def execute(

@@ -43,10 +43,11 @@ from nianbao.present import render, word
 from nianbao.present.fonts import FontInfo, PrintFaces, cjk_font, print_faces
 from nianbao.run import manifest
 from nianbao.run.build import BuildDir
-from nianbao.run.cache import record_failure, recorded_failure, recorded_key
+from nianbao.run.cache import record_failure
 from nianbao.run.context import RunContext
 from nianbao.run.limits import time_limit
 from nianbao.run.status import RunResult, Section, Stage, StageCallback, Status
+from nianbao.run.unchanged import made_meanwhile, unchanged_result
 
 if TYPE_CHECKING:
     from nianbao.checks.validate import Validation
@@ -74,13 +75,16 @@ def run_report(
     log: Callable[[str], None] = print,
     stage: StageCallback | None = None,
     force: bool = False,
+    key: str | None = None,
 ) -> RunResult:
     """Produce ``outputs/<body>/<year>/``. Raises NianbaoError subclasses; the CLI maps them to exit codes.
 
     ``log`` receives the lines to print, ``stage`` where the run is (``Stage``, or the ``Section`` executing).
     Unless ``force``, a report whose inputs did not change since its last run (same key, see cache.py) is not
-    run again: a rendered one is left as it is, and one that failed validation fails again with the kept result."""
-    ctx = RunContext.create(ProjectLayout.at(root, outputs), body, year, force=force, log=log, stage=stage)
+    run again: a rendered one is left as it is, and one that failed validation fails again with the kept result.
+    ``key`` is the report's key when the caller computed it (a batch computes the keys where it starts)."""
+    layout = ProjectLayout.at(root, outputs)
+    ctx = RunContext.create(layout, body, year, force=force, log=log, stage=stage, key=key)
     with recorded(ctx):
         return steps(ctx)
 
@@ -145,26 +149,6 @@ def steps(ctx: RunContext) -> RunResult:
     return finish(ctx, validation)
 
 
-def _unchanged(ctx: RunContext, message: str) -> RunResult:
-    ctx.say(message)
-    ctx.at(Stage.UNCHANGED)
-    return RunResult(ctx.body, ctx.year, Status.RENDERED, ctx.final, "输入未变（unchanged）", unchanged=True)
-
-
-def unchanged_result(ctx: RunContext) -> RunResult | None:
-    """Unless forced, the outcome of the last run when the report's inputs did not change since: the rendered
-    report as it is, or ValidationFailed again with the kept result. None when the report must run."""
-    if ctx.key is None or ctx.force:
-        return None
-    if recorded_key(ctx.final) == ctx.key and (ctx.final / REPORT_PDF).exists():
-        return _unchanged(ctx, f"输入未变，沿用 {display_path(ctx.final)}")
-    if recorded_key(ctx.failed) == ctx.key and (ctx.failed / VALIDATION_FILE).exists():
-        ctx.say(f"输入未变，上次未通过校验: {display_path(ctx.failed)}")
-        ctx.at(Stage.FAILED_UNCHANGED)
-        raise ValidationFailed(recorded_failure(ctx.failed) + "\n  （输入未变，沿用上次的校验结果；--force 重新运行）")
-    return None
-
-
 def load(ctx: RunContext) -> Report:
     """The report's params, data and prose (InputError subclasses on bad input)."""
     ctx.at(Stage.LOADING)
@@ -186,13 +170,6 @@ def tell_notes(ctx: RunContext, report: Report) -> None:
     """Log what the loader normalised or noticed."""
     for note in report.notes:
         ctx.say(f"说明: {note}")
-
-
-def made_meanwhile(ctx: RunContext) -> RunResult | None:
-    """Unless forced, the report the run that held the lock made from the same inputs; None when there is none."""
-    if ctx.force or ctx.key is None or recorded_key(ctx.final) != ctx.key:
-        return None
-    return _unchanged(ctx, f"另一个运行已用相同的输入生成 {display_path(ctx.final)}")
 
 
 def validate(ctx: RunContext, work: Work) -> Validation:
@@ -230,13 +207,13 @@ def notebooks_to_run(report: Report, validation: Validation) -> list[NotebookSpe
 def execute(ctx: RunContext, work: Work, validation: Validation) -> Executed:
     """Run ``notebooks_to_run`` one after the other in one kernel, into the build's notebooks folder. An
     ExecutionError names the partly executed notebook where the failed build will be kept."""
-    from nianbao.run.kernel import Kernel
+    from nianbao.run.warm import kernel_for_report
 
     params, build = work.report.params, work.build
     parameters = {"body": params.body, "year": params.year, "root": str(ctx.layout.root), "output_dir": str(build.path)}
     notebooks = notebooks_to_run(work.report, validation)
     executed: Executed = []
-    with Kernel() as kernel:
+    with kernel_for_report(ctx.layout.notebooks_dir) as kernel:
         for index, spec in enumerate(notebooks, start=1):
             ctx.say(f"执行 {spec.file}（{index}/{len(notebooks)}）")
             ctx.at(Section(index, len(notebooks)))

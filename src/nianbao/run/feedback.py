@@ -1,0 +1,121 @@
+"""Feedback on the data without rendering: the checks of every report (``validate --all``), and the checks of one
+report again on every save of its files (``watch``).
+
+Both keep Great Expectations warm in their processes (``checks.validate`` builds its context and suites once per
+process and does not validate again a frame that did not change), so that after the first report a verdict takes
+the time of the checks, not of the imports.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from nianbao.errors import ExitCode, NianbaoError, os_error_message
+from nianbao.paths import ProjectLayout
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The checks of one report: ``success`` None when the report could not be checked (bad input)."""
+
+    body: str
+    year: int
+    success: bool | None
+    text: str  # the summary line and the failed checks, or the error
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.success is None:
+            return ExitCode.INPUT_ERROR
+        return ExitCode.OK if self.success else ExitCode.VALIDATION_FAILED
+
+
+def verdict(root: Path | str, body: str, year: int) -> Verdict:
+    """Load ``body`` ``year`` and run its checks; a report that cannot be loaded is a verdict naming the error."""
+    from nianbao.checks.validate import validate
+    from nianbao.inputs.report import load_report
+
+    try:
+        report = load_report(root, body, year)
+        result = validate(report)
+    except NianbaoError as exc:
+        return Verdict(body, year, None, f"错误: {exc}")
+    except OSError as exc:
+        return Verdict(body, year, None, f"错误: {os_error_message(exc)}")
+    lines = [f"说明: {note}" for note in report.notes] + [result.summary()]
+    lines += [check.message() for check in result.checks if not check.success]
+    return Verdict(body, year, result.success, "\n".join(lines))
+
+
+def _verdict_of(job: tuple[str, str, int]) -> Verdict:
+    root, body, year = job
+    return verdict(root, body, year)
+
+
+def validate_all(root: Path | str, jobs: int = 1) -> Iterator[Verdict]:
+    """The verdict of every report that has params, in report order, as they come; ``jobs`` processes check them
+    (each imports Great Expectations once)."""
+    reports = [(str(root), body, year) for body, year in ProjectLayout.at(root).reports()]
+    if jobs <= 1 or len(reports) <= 1:
+        yield from map(_verdict_of, reports)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(jobs, len(reports))
+    chunk = max(1, len(reports) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        yield from pool.map(_verdict_of, reports, chunksize=chunk)
+
+
+def watched_files(layout: ProjectLayout, body: str, year: int) -> dict[Path, tuple[int, int]]:
+    """The files the checks of ``body`` ``year`` read (params and data of it and its earlier years, prose, the
+    suites of its era), each with its modification time and size."""
+    from nianbao.run.cache import era_named
+
+    era = era_named(layout.params_file(body, year)) or None
+    files = [layout.params_file(body, year), *layout.report_inputs(body, year, era)]
+    seen = {}
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        seen[path] = (stat.st_mtime_ns, stat.st_size)
+    return seen
+
+
+def watch(
+    root: Path | str,
+    body: str,
+    year: int,
+    *,
+    echo: Callable[[str], None],
+    interval: float = 0.2,
+    rounds: int | None = None,
+) -> None:
+    """Check ``body`` ``year`` now and again after every change of its files (polled every ``interval`` seconds),
+    passing each verdict to ``echo``. Runs until interrupted (or for ``rounds`` polls)."""
+    layout = ProjectLayout.at(root)
+    seen = watched_files(layout, body, year)
+    _tell(echo, verdict(root, body, year), "校验")
+    polls = 0
+    while rounds is None or polls < rounds:
+        time.sleep(interval)
+        polls += 1
+        now = watched_files(layout, body, year)
+        if now == seen:
+            continue
+        changed = sorted({layout.relative(p) for p in set(now) ^ set(seen) | {p for p in now if now.get(p) != seen.get(p)}})
+        seen = now
+        _tell(echo, verdict(root, body, year), "已保存 " + "、".join(changed) + "，重新校验")
+
+
+def _tell(echo: Callable[[str], None], result: Verdict, what: str) -> None:
+    echo(f"— {time.strftime('%H:%M:%S')} {what} —")
+    echo(result.text)
+    mark = {ExitCode.OK: "通过", ExitCode.VALIDATION_FAILED: "未通过严重级别的校验"}.get(result.exit_code, "无法校验")
+    echo(f"结论: {result.body} {result.year} {mark}")

@@ -1,0 +1,37 @@
+"""Run inside a kernel that is kept warm across reports (see warm.py): ``prepare`` once after it started,
+``reset`` before each report, so that a report finds the kernel as a fresh one would be: no variables, no open
+figures, matplotlib's settings as they were before the first report, the working folder of the notebooks, and the
+execution count at 1. Modules stay imported (what makes the kernel warm); the package's modules hold no state that
+depends on a report (their caches are of the package's own declarations)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+_settings: dict[str, Any] = {}
+
+
+def prepare() -> None:
+    """Import what every report's notebooks import and remember matplotlib's settings before any report."""
+    import matplotlib
+    import matplotlib.pyplot  # noqa: F401  (selects the inline backend, which may change the settings)
+
+    import nianbao.present  # noqa: F401  (pandas, seaborn, the session)
+
+    _settings.clear()
+    _settings.update(dict(matplotlib.rcParams.items()))
+
+
+def reset(cwd: str) -> None:
+    """Make the kernel look fresh to the next report; ``cwd`` is the notebooks' folder."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from IPython import get_ipython
+
+    plt.close("all")
+    dict.update(matplotlib.rcParams, _settings)  # type: ignore[misc]  # as matplotlib.rc_context restores them, without validating again
+    os.chdir(cwd)
+    shell = get_ipython()
+    if shell is not None:
+        shell.reset(new_session=True)

@@ -1,0 +1,110 @@
+"""Warm state of a worker process: what every report needs and a cold run pays for again and again, made once per
+process and kept across the reports the process runs.
+
+- the kernel: started once, its imports (pandas, seaborn, matplotlib, the package) done once; before each report
+  its namespace is reset (``kernel_state.reset``: no variables, no figures, matplotlib settings and working folder
+  as before the first report, execution count at 1). A kernel whose report raised is shut down and the next report
+  starts a new one, so that nothing a failed run left (a half-run cell, a dead or timed-out kernel) is reused;
+- Great Expectations, its context and the suites (``checks.validate`` caches them per process);
+- WeasyPrint and the fonts (imported once per process).
+
+``enable()`` turns it on for the process (batch workers, Dask workers, ``nianbao watch``); otherwise every report
+starts a kernel of its own and shuts it down after (``nianbao run BODY YEAR``: one report per process anyway).
+The kernel is shut down when the process exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from nianbao.run.kernel import Kernel
+
+RESET_TIMEOUT = 60  # seconds; resetting takes milliseconds
+
+_enabled = False
+_kernel: Kernel | None = None
+
+
+def enable() -> None:
+    """Keep kernels warm in this process from now on; shut the warm kernel down when the process exits (also in a
+    ``multiprocessing`` worker, whose exit skips ``atexit``)."""
+    global _enabled
+    if _enabled:
+        return
+    _enabled = True
+    atexit.register(close)
+    with contextlib.suppress(ImportError):
+        from multiprocessing import util
+
+        util.Finalize(None, close, exitpriority=10)
+
+
+def enabled() -> bool:
+    return _enabled
+
+
+@contextlib.contextmanager
+def kept() -> Iterator[None]:
+    """Warm state within the block (a batch run in this process): the kernel is shut down at its end."""
+    global _enabled
+    before = _enabled
+    _enabled = True
+    try:
+        yield
+    finally:
+        _enabled = before
+        if not before:
+            close()
+
+
+def close() -> None:
+    """Shut the warm kernel down (a new one starts with the next report)."""
+    global _kernel
+    kernel, _kernel = _kernel, None
+    if kernel is not None:
+        with contextlib.suppress(Exception):
+            kernel.close()
+
+
+def warm_up() -> None:
+    """Pay the fixed costs now rather than in the first report: the kernel and its imports, Great Expectations,
+    WeasyPrint."""
+    from nianbao.checks.validate import warm_up as warm_up_checks
+    from nianbao.present.render import warm_up as warm_up_render
+
+    warm_up_checks()
+    warm_up_render()
+    _started()
+
+
+def _started() -> Kernel:
+    global _kernel
+    if _kernel is None:
+        kernel = Kernel()
+        try:
+            kernel.run_code("from nianbao.run import kernel_state\nkernel_state.prepare()", timeout=RESET_TIMEOUT)
+        except BaseException:
+            kernel.close()
+            raise
+        _kernel = kernel
+    return _kernel
+
+
+@contextlib.contextmanager
+def kernel_for_report(cwd: Path) -> Iterator[Kernel]:
+    """A kernel for one report's notebooks, run in ``cwd``: the process's warm kernel, reset, when warm state is
+    enabled, else a kernel of its own, shut down after. A warm kernel is shut down when the block raises."""
+    if not _enabled:
+        with Kernel() as kernel:
+            yield kernel
+        return
+    kernel = _started()
+    try:
+        kernel.run_code(f"from nianbao.run import kernel_state\nkernel_state.reset({str(cwd)!r})", timeout=RESET_TIMEOUT)
+        yield kernel
+    except BaseException:
+        close()
+        raise

@@ -1,0 +1,68 @@
+"""warm.py: one kernel kept across the reports of a process, reset before each so that no state leaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.errors import ExecutionError
+from nianbao.run import warm
+
+pytestmark = pytest.mark.slow  # starts a kernel
+
+
+@pytest.fixture
+def kept():
+    with warm.kept():
+        yield
+
+
+class TestKernelForReport:
+    def test_the_same_kernel_serves_the_next_report_reset(self, kept, tmp_path):
+        first, second = tmp_path / "a", tmp_path / "b"
+        first.mkdir(), second.mkdir()
+        with warm.kernel_for_report(first) as kernel:
+            kernel.run_code(
+                "import os, matplotlib\n"
+                "assert os.getcwd() == " + repr(str(first)) + "\n"
+                "leaked = 1\n"
+                "matplotlib.rcParams['font.size'] = 99\n"
+                "import matplotlib.pyplot as plt\n"
+                "plt.figure()",
+                timeout=60,
+            )
+            pid = kernel.km.provisioner.pid
+        with warm.kernel_for_report(second) as again:
+            assert again is kernel and again.km.provisioner.pid == pid  # warm: not started again
+            again.run_code(
+                "import os, matplotlib, matplotlib.pyplot as plt\n"
+                "assert 'leaked' not in globals()\n"
+                "assert matplotlib.rcParams['font.size'] != 99\n"
+                "assert plt.get_fignums() == []\n"
+                "assert os.getcwd() == " + repr(str(second)) + "\n"
+                "assert get_ipython().execution_count == 1",
+                timeout=60,
+            )
+
+    def test_a_kernel_whose_report_raised_is_not_reused(self, kept, tmp_path):
+        with pytest.raises(RuntimeError), warm.kernel_for_report(tmp_path) as kernel:
+            raise RuntimeError("the report failed")
+        assert not kernel.km.has_kernel  # shut down
+        with warm.kernel_for_report(tmp_path) as fresh:
+            assert fresh is not kernel
+            fresh.run_code("assert 1", timeout=60)
+
+    def test_code_that_raises_is_an_execution_error(self, kept, tmp_path):
+        with warm.kernel_for_report(tmp_path) as kernel, pytest.raises(ExecutionError, match="ZeroDivisionError"):
+            kernel.run_code("1 / 0", timeout=60)
+
+
+class TestKept:
+    def test_outside_the_block_every_report_has_a_kernel_of_its_own(self, tmp_path):
+        with warm.kept():
+            with warm.kernel_for_report(tmp_path) as kernel:
+                kernel.run_code("assert 1", timeout=60)
+            assert warm.enabled()
+        assert not warm.enabled() and not kernel.km.has_kernel  # shut down when the block ended
+        with warm.kernel_for_report(tmp_path) as own:
+            own.run_code("assert 1", timeout=60)
+        assert own is not kernel and not own.km.has_kernel
