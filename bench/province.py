@@ -93,6 +93,21 @@ def _rss(processes: Sequence[psutil.Process], cpu: dict[int, float]) -> int:
     return total
 
 
+def _workers(root: psutil.Process) -> list[psutil.Process]:
+    """The worker processes of a command: its children, or a forkserver's children (multiprocessing's resource
+    tracker left out)."""
+    workers = []
+    try:
+        for child in root.children():
+            command = " ".join(child.cmdline())
+            if "resource_tracker" in command:
+                continue
+            workers += child.children() if "forkserver" in command else [child]
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        pass
+    return workers
+
+
 def run_watched(name: str, command: list[str], env: dict, *, worker_roots: Sequence[psutil.Process] = ()) -> Measured:
     """Run ``command``; wall time, CPU time of its tree (and of ``worker_roots``' trees), the peak of the whole and
     of each worker: a child of the command (a pool worker) or one of ``worker_roots`` (Dask workers), with its
@@ -109,11 +124,7 @@ def run_watched(name: str, command: list[str], env: dict, *, worker_roots: Seque
     while proc.poll() is None:
         total = _rss(_tree(root), cpu) + sum(_rss(_tree(w), cpu) for w in worker_roots)
         result.peak_mb = max(result.peak_mb, total / 2**20)
-        try:
-            children = root.children() if not worker_roots else list(worker_roots)
-        except psutil.NoSuchProcess:
-            children = []
-        for child in children:
+        for child in _workers(root) if not worker_roots else list(worker_roots):
             workers[child.pid] = max(workers.get(child.pid, 0), _rss(_tree(child), {}))
         time.sleep(0.05)
     reader.join()
@@ -365,6 +376,9 @@ def table(rows: list[Measured], header: str) -> list[str]:
     for r in rows:
         failed = f"exit {r.returncode}" if r.returncode not in (0, 1, None) else ""
         notes = "; ".join(n for n in [*r.notes, failed] if n)
+        if not r.command:  # not run: the checkout has no such option
+            lines.append(f"| {r.name} | — | — | — | — | {notes} |")
+            continue
         lines.append(f"| {r.name} | {r.wall_s:.1f} | {r.cpu_s:.1f} | {r.peak_mb:.0f} | {r.worker_peak_mb:.0f} | {notes} |")
     return lines
 
