@@ -12,7 +12,7 @@ Measures, each in a folder of its own under a temporary work folder:
      side by side, with --baseline PATH (an older checkout: its own src/, params/, data/, notebooks/, expectations/).
 
 For each: wall time, CPU time of the whole process tree and peak memory per worker (the largest sum of the resident
-memory of a worker process and its kernels, sampled every 50 ms). An option a checkout does not have (validate --all,
+memory of a worker process and its kernels, sampled every 0.2 s). An option a checkout does not have (validate --all,
 --executor) is reported as "not available in this checkout"; validate-only then runs in this script's own pool of
 processes (the package's load_report + validate), so that the findings can still be checked.
 
@@ -49,6 +49,7 @@ SEVERITY_LABELS = {"严重": "critical", "警告": "warning", "提示": "info"}
 _SUMMARY = re.compile(r"(?P<label>[a-z0-9][a-z0-9_-]* \d{4}): \d+ 项检查")
 _FAILED = re.compile(r"\[(?P<severity>严重|警告|提示)\] (?P<description>.+?)\s*$")
 NOT_AVAILABLE = "not available in this checkout"
+SAMPLE_EVERY = 0.2  # seconds between two samples of the process trees (the runs take minutes)
 
 
 # --- running and watching -----------------------------------------------------------------------------------------
@@ -126,7 +127,7 @@ def run_watched(name: str, command: list[str], env: dict, *, worker_roots: Seque
         result.peak_mb = max(result.peak_mb, total / 2**20)
         for child in _workers(root) if not worker_roots else list(worker_roots):
             workers[child.pid] = max(workers.get(child.pid, 0), _rss(_tree(child), {}))
-        time.sleep(0.05)
+        time.sleep(SAMPLE_EVERY)
     reader.join()
     result.wall_s = round(time.perf_counter() - start, 2)
     result.cpu_s = round(sum(cpu.values()), 2)
