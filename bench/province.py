@@ -30,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -393,6 +394,7 @@ def main() -> None:
         args = parser.parse_args()
         own_pool(args.root, args.jobs)
         return
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the Dask processes it started (finally blocks)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", "--count", type=int, default=1000, help="synthetic reports (default 1000)")
     parser.add_argument("--fraction", type=float, default=0.05, help="share with an injected error (default 0.05)")
