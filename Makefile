@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 BODY   ?= dongyang
 YEAR   ?= 2017
 
-.PHONY: report all lab test test-fast lint format golden screenshots mutate bench setup system-deps lock expectations clean
+.PHONY: report all lab test test-fast lint format golden screenshots mutate bench bench-province setup system-deps lock expectations clean
 
 report: setup            ## set up, then produce outputs/$(BODY)/$(YEAR)/
 	$(BIN)/nianbao run $(BODY) $(YEAR)
@@ -45,6 +45,9 @@ mutate: setup            ## mutation testing of the core modules with the fast t
 
 bench: setup             ## set up, then measure nianbao against the naive papermill + nbconvert loop
 	$(BIN)/python bench/run.py
+
+bench-province: setup    ## set up, then the province-sized benchmark (1000 synthetic reports; BENCH_ARGS="-n 50")
+	$(BIN)/python bench/province.py $(BENCH_ARGS)
 
 setup: system-deps $(VENV)/.installed
 

@@ -1,0 +1,68 @@
+"""bench/province.py: the findings of a batch read back from its words and its validation.json files."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+from helpers import ROOT
+
+_spec = importlib.util.spec_from_file_location("bench_province", ROOT / "bench" / "province.py")
+assert _spec is not None and _spec.loader is not None
+province = importlib.util.module_from_spec(_spec)
+sys.modules["bench_province"] = province  # dataclasses look their module up there
+_spec.loader.exec_module(province)
+
+OUTPUT = """\
+synth-0001 2017: 71 项检查，31 项通过，0 项严重不通过，0 项警告，0 项提示，9 项未评估，31 项不适用
+[synth-0002 2023] synth-0002 2023: 64 项检查，40 项通过，1 项严重不通过，0 项警告，0 项提示，3 项未评估，20 项不适用
+[严重] 表三各列：第一项加第二项之和应等于第三项加第四项之和（一 + 二 = 三（七）总计 + 四，表头所印的勾稽关系）
+    - 自然人列: 一、本年新收政府信息公开申请数量 40 + … ≠ …
+synth-0003 2015: 71 项检查，31 项通过，0 项严重不通过，1 项警告，0 项提示，7 项未评估，31 项不适用
+[警告] 一条没有格式声明的描述
+"""
+
+
+class TestFindingsFromOutput:
+    def test_each_failure_belongs_to_the_report_above_it_and_is_named_by_its_check(self):
+        found = province.findings_from_output(OUTPUT, province.descriptions(ROOT))
+        assert found == {
+            "synth-0001 2017": [],
+            "synth-0002 2023": [("I1_carry_balance", "critical")],
+            "synth-0003 2015": [("一条没有格式声明的描述", "warning")],
+        }
+
+    def test_no_summary_line_is_no_finding(self):
+        assert province.findings_from_output("错误: 不是一个报告\n[严重] 什么", {}) == {}
+
+
+class TestFindingsFromOutputs:
+    def test_reads_the_validation_of_rendered_and_failed_reports(self, tmp_path):
+        for folder, report, failed in (
+            ("synth-0001/2017", "synth-0001 2017", []),
+            ("synth-0002/2023.failed", "synth-0002 2023", ["I5_review_litigation_totals"]),
+        ):
+            checks = [{"check": "I1_carry_balance", "severity": "critical", "success": True}]
+            checks += [{"check": c, "severity": "critical", "success": False} for c in failed]
+            (tmp_path / folder).mkdir(parents=True)
+            (tmp_path / folder / "validation.json").write_text(json.dumps({"report": report, "checks": checks}), encoding="utf-8")
+        assert province.findings_from_outputs(tmp_path) == {
+            "synth-0001 2017": [],
+            "synth-0002 2023": [("I5_review_litigation_totals", "critical")],
+        }
+
+
+class TestFindingsFromPool:
+    def test_one_json_line_per_report(self):
+        lines = '{"report": "synth-0001 2017", "failed": [["answers_sum", "critical"]]}\nnoise\n'
+        assert province.findings_from_pool(lines) == {"synth-0001 2017": [("answers_sum", "critical")]}
+
+
+class TestReportsRun:
+    def test_counts_the_reports_not_marked_unchanged(self):
+        output = "汇总:\n  a 2017: 已生成（rendered）→ out\n  b 2018: 已生成（rendered），输入未变 → out\n共 2 个报告"
+        assert province._reports_run(output) == 1
+
+    def test_no_summary_is_unknown(self):
+        assert province._reports_run("错误") == "?"
