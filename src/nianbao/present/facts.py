@@ -92,8 +92,8 @@ def table_cells(table: Tag) -> Iterator[tuple[str, str, str]]:
 
     A row without any <td> is a header row; header rows that follow data rows start a new block (表二's
     blocks under their captions). Row labels are a data row's leading <th> cells, or its first cell in a table
-    with a <thead> (a plain table: label column first)."""
-    plain = table.find("thead") is not None
+    with a <thead> other than an official table's (a plain table: label column first)."""
+    plain = table.find("thead") is not None and "official" not in (table.get("class") or [])
     headers: list[list[_Cell]] = []
     in_header = True
     for row in grid(table):
