@@ -258,6 +258,9 @@ class TestFrames:
                 "rhs_expr": "收到政府信息公开申请 91",
                 "op": "==",
                 "where": "data/dongyang/2017/applications.csv 第2、3、4、5行",
+                "lhs_name": "各申请方式合计",
+                "rhs_name": "收到政府信息公开申请",
+                "unit": "件",
             }
         ]
         assert len(frame[frame["identity"] == "proactive_channel_within_total"]) == 3
@@ -399,7 +402,10 @@ class TestEmptyFrames:
         report = load_report(root, "dongyang", 2017, previous=False)
         report = dataclasses.replace(report, format=report.format.model_copy(update={"identities": []}))
         frame = identities_frame(report)
-        assert list(frame.columns) == ["identity", "column", "lhs", "rhs", "lhs_expr", "rhs_expr", "op", "where"]
+        assert list(frame.columns) == [
+            *("identity", "column", "lhs", "rhs", "lhs_expr", "rhs_expr", "op", "where"),
+            *("lhs_name", "rhs_name", "unit"),
+        ]
         assert len(frame) == 0 and str(frame["lhs"].dtype) == "float64"
 
     def test_shares_frame_without_published_shares(self, root):

@@ -53,7 +53,7 @@ class TestCheck:
     def test_to_json_keeps_the_field_order_and_a_plain_severity(self):
         data = _check(details=["x"], evaluated=2).to_json()
         fields = ["suite", "check", "severity", "success", "description", "table", "details", "evaluated", "applicable"]
-        assert list(data) == [*fields, "verdict"]
+        assert list(data) == [*fields, "plain", "verdict"]
         assert type(data["severity"]) is str and data["severity"] == "warning"
         assert data["verdict"] == "通过" and _check(evaluated=0).to_json()["verdict"] == "未评估"
 

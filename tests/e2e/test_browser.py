@@ -55,6 +55,24 @@ def test_the_kept_validation_section_of_a_failed_report_links_nowhere_missing(co
     assert "report.html" not in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_index_reads_well_and_every_link_resolves(corpus_run, chromium, width):
+    outputs, _ = corpus_run
+    result = check_page(chromium, outputs / "index.html", width)
+    assert result.problems() == []
+    # every report's HTML, PDF, Word and validation page, and the failed reports' kept validation pages
+    assert result.counts["links"] >= 4 * len(RENDERED) + 2 * len(FAILING)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("body, year", [("pingtan", 2021), ("dongyang", 2017)])
+def test_a_validation_page_reads_well(corpus_run, chromium, body, year, width):
+    outputs, _ = corpus_run
+    result = check_page(chromium, outputs / body / str(year) / "validation.html", width)
+    assert result.problems() == []
+    assert result.counts["tables"] > 0
+
+
 def test_report_charts_carry_their_numbers_in_words(corpus_run, chromium):
     outputs, _ = corpus_run
     page = outputs / "dongyang" / "2017" / "report.html"

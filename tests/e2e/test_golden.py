@@ -64,7 +64,7 @@ def test_pdf_states_every_narrative_sentence(corpus_run, body, year):
     outputs, _ = corpus_run
     pdf = outputs / body / str(year) / "report.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    text = re.sub(r"(?m)^\s*— \d+ —\s*$", "", text)  # the page footers, wherever a page breaks a paragraph
+    text = re.sub(r"(?m)^\s*—\s*\d+\s*—\s*$", "", text)  # the page footers, wherever a page breaks a paragraph
     flat = re.sub(r"\s+", "", text)
     sentences = [f.split(SEP, 1)[1] for f in golden(body, year) if f.startswith("叙述" + SEP)]
     assert sentences

@@ -71,7 +71,7 @@ def test_the_index_lists_every_report_with_its_status_and_links_that_exist(outpu
     assert len(rows) == 19
     assert rows[("东阳市人民政府", "2017")] == (
         "有警告",
-        ["dongyang/2017/report.html", "dongyang/2017/report.pdf", "dongyang/2017/validation.html"],
+        [f"dongyang/2017/{name}" for name in ("report.html", "report.pdf", "report.docx", "validation.html")],
     )
     assert rows[("平潭综合实验区管理委员会", "2021")][0] == "已生成"
     assert rows[("淮安市洪泽区人民政府", "2023")] == ("未通过校验", ["hongze/2023.failed/validation.html"])

@@ -154,7 +154,7 @@ class TestTableOfContents:
         soup = BeautifulSoup(render.toc_html(dongyang, stems), "html.parser")
         links = [(a["href"], a.get_text()) for a in soup.select("nav.toc li > a:not(.section-link)")]
         assert links[0] == ("#overview", "一、概述")
-        assert ("#proactive", "二、主动公开政府信息的情况") in links and ("#validation", "附录：数据校验") in links
+        assert ("#proactive", "二、主动公开政府信息的情况") in links and ("#validation", "校验摘要") in links
         assert "#statistics" not in dict(links) and "#trend" not in dict(links)  # 东阳 2017: no 统计表, one year
         pages = [a["href"] for a in soup.select("a.section-link")]
         assert pages[0] == "sections/10_proactive.html" and pages.count("sections/30_fees_appeals.html") == 2
@@ -182,7 +182,7 @@ class TestSectionLinks:
             ("20_applications.html", "prev"),
             ("00_validation.html", "next"),
         ]
-        assert links[2].text == "下一节：附录：数据校验"
+        assert links[2].text == "下一节：校验摘要"
         assert links[0].text == "返回全文：东阳市2017年政府信息公开工作年度报告"
 
     def test_without_a_report_no_link_back(self, dongyang):

@@ -13,12 +13,14 @@ and stages come back as events while the reports run.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from collections.abc import Callable
 from typing import Any
 
 from nianbao.errors import ExitCode
+from nianbao.paths import ProjectLayout
 from nianbao.run.batch import Batch, BatchStage, Executor, Job, report_result
 from nianbao.run.status import RunResult, Stage, StageUpdate, Status
 
@@ -68,8 +70,12 @@ def run_on_dask(
     batch: Batch, jobs: list[Job], executor: Executor, *, log: Callable[[str], None], stage: BatchStage
 ) -> list[RunResult]:
     """Run ``jobs`` on the cluster of ``executor.scheduler`` (a local one of ``executor.jobs`` workers when None).
-    Results in the order of ``jobs``."""
+    Results in the order of ``jobs``. The project and the outputs are sent as absolute paths: a worker runs in a
+    folder of its own, where a relative path would name another project."""
     import dask
+
+    layout = ProjectLayout.at(batch.root, batch.outputs)
+    batch = dataclasses.replace(batch, root=layout.root.resolve(), outputs=layout.outputs.resolve())
     from distributed import Client, LocalCluster
 
     with dask.config.set({"distributed.scheduler.allowed-failures": ATTEMPTS - 1}):

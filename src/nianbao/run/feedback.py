@@ -24,7 +24,7 @@ class Verdict:
     body: str
     year: int
     success: bool | None
-    text: str  # the summary line and the failed checks, or the error
+    text: str  # the summary line, the failed checks and the loader's notes, or the error
 
     @property
     def exit_code(self) -> ExitCode:
@@ -45,8 +45,8 @@ def verdict(root: Path | str, body: str, year: int) -> Verdict:
         return Verdict(body, year, None, f"错误: {exc}")
     except OSError as exc:
         return Verdict(body, year, None, f"错误: {os_error_message(exc)}")
-    lines = [f"说明: {note}" for note in report.notes] + [result.summary()]
-    lines += [check.message() for check in result.checks if not check.success]
+    lines = [result.summary()] + [check.message() for check in result.checks if not check.success]
+    lines += [f"说明: {note}" for note in report.notes]
     return Verdict(body, year, result.success, "\n".join(lines))
 
 
