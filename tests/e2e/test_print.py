@@ -10,6 +10,7 @@ import pdfplumber
 import pytest
 from bs4 import BeautifulSoup
 
+from helpers import CORPUS
 from nianbao.inputs.params import load_params
 from nianbao.inputs.report import load_report
 
@@ -54,27 +55,36 @@ def test_page_numbers_are_dashed_at_the_foot(corpus_run, body, year):
     assert feet == [f"— {n} —" for n in range(1, len(feet) + 1)]
 
 
-@pytest.mark.parametrize("body, year", REPORTS)
-def test_a_table_at_the_top_of_a_page_starts_with_its_head(corpus_run, body, year):
-    """A table that begins a page (a new table, or one running over from the page before) shows a header row: its
-    first row is the first row of a table head (or a caption row) of the report's HTML, never a body row."""
-    pdf_path = _pdf(corpus_run, body, year)
-    soup = BeautifulSoup((pdf_path.parent / "report.html").read_text(encoding="utf-8"), "html.parser")
-    heads = set()
-    for table in soup.find_all("table"):
-        first = table.find("thead").find("tr") if table.find("thead") else table.find("tr")
-        heads.add(_flat(first.find(["th", "td"]).get_text()))
-    heads |= {_flat(th.get_text()) for th in soup.select("th.caption-row")}
-    tops = 0
+def _tables_at_the_top(pdf_path) -> list[tuple[int, str]]:
+    """(page number, text of the first filled cell of the first row) of each table that begins a page of the PDF."""
+    tops = []
     with pdfplumber.open(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             for table in page.find_tables():
-                if table.bbox[1] > TOP_OF_TEXT_BLOCK + 6:
-                    continue
-                tops += 1
-                first = next(_flat(cell) for cell in table.extract()[0] if cell)
-                assert first in heads, f"page {number} begins with a table row that is no header: {first}"
-    assert tops > 0
+                if table.bbox[1] <= TOP_OF_TEXT_BLOCK + 6:
+                    tops.append((number, next(_flat(cell) for cell in table.extract()[0] if cell)))
+    return tops
+
+
+def test_a_table_at_the_top_of_a_page_starts_with_its_head(corpus_run):
+    """In every rendered report, a table that begins a page (a new table, or one running over from the page before)
+    shows a header row: its first row is the first row of a table head (or a caption row) of the report's HTML,
+    never a body row. 表三 of the 2021 format is longer than a page, so pingtan 2021 has such a page."""
+    outputs, _ = corpus_run
+    pdfs = [p for body, year in CORPUS if (p := outputs / body / str(year) / "report.pdf").is_file()]
+    assert len(pdfs) >= len(CORPUS) - 2  # the two reports failing by design have no PDF
+    starting = set()
+    for pdf_path in pdfs:
+        soup = BeautifulSoup((pdf_path.parent / "report.html").read_text(encoding="utf-8"), "html.parser")
+        heads = set()
+        for table in soup.find_all("table"):
+            first = table.find("thead").find("tr") if table.find("thead") else table.find("tr")
+            heads.add(_flat(first.find(["th", "td"]).get_text()))
+        heads |= {_flat(th.get_text()) for th in soup.select("th.caption-row")}
+        for number, first in _tables_at_the_top(pdf_path):
+            starting.add(pdf_path.parent.relative_to(outputs).as_posix())
+            assert first in heads, f"{pdf_path}: page {number} begins with a table row that is no header: {first}"
+    assert "pingtan/2021" in starting, starting
 
 
 def test_every_page_with_rows_of_table_three_shows_its_head(corpus_run, root):
