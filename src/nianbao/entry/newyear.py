@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from nianbao.entry.layout import all_variants, chosen_variants, template_rows, w
 from nianbao.entry.writer import Book, build, save
 from nianbao.errors import InputError, ReportExists, did_you_mean
 from nianbao.formats import ERAS, Format, load_format
+from nianbao.inputs.importer import place_report
 from nianbao.inputs.params import Params, checked_params, read_params_yaml
 from nianbao.inputs.tables import DataTable, read_tables
 from nianbao.paths import ProjectLayout
@@ -206,12 +206,7 @@ def create(layout: ProjectLayout, request: NewReport) -> list[Path]:
         _write_data(staging / "data", params, variants, book)
         text = yaml.safe_dump(params.model_dump(mode="json", exclude_defaults=True), allow_unicode=True, sort_keys=False)
         (staging / "params.yaml").write_text(text, encoding="utf-8")
-        os.rename(staging / "data", data_dir)
-        try:
-            os.rename(staging / "params.yaml", params_path)
-        except BaseException:
-            shutil.rmtree(data_dir, ignore_errors=True)
-            raise
+        place_report(staging, data_dir, params_path)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [params_path, *sorted(p for p in data_dir.rglob("*") if p.is_file())]

@@ -253,15 +253,21 @@ def import_report(
     try:
         written = write_imported(imported, staging / "data", published, copy_as)
         write_params(imported, staging / "params.yaml", target)
-        os.rename(staging / "data", data_dir)
-        try:
-            os.rename(staging / "params.yaml", params)
-        except BaseException:
-            shutil.rmtree(data_dir, ignore_errors=True)
-            raise
+        place_report(staging, data_dir, params)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [data_dir / path.relative_to(staging / "data") for path in written] + [params]
+
+
+def place_report(staging: Path, data_dir: Path, params: Path) -> None:
+    """Move a report staged as ``staging/data/`` and ``staging/params.yaml`` into place: the data folder, then the
+    params file; when the second move fails, the first is undone, so that a report has both or neither."""
+    os.rename(staging / "data", data_dir)
+    try:
+        os.rename(staging / "params.yaml", params)
+    except BaseException:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        raise
 
 
 def write_params(imported: Imported, path: Path, target: Target) -> Path:
