@@ -89,8 +89,8 @@ _IMAGES = """() => [...document.images].map(img => ({
     src: (img.getAttribute('src') || '').slice(0, 40), alt: img.getAttribute('alt'),
     loaded: img.complete && img.naturalWidth > 0, width: img.getBoundingClientRect().width }))"""
 # every table: its size; then, scrolled to the far end of the container that scrolls it sideways (if any), whether
-# the label cells of each data row (its leading <th>, or the first cell of a table with a <thead>) are still inside
-# the container
+# the label cells of each data row (its leading <th>, or the first cell of a plain table with a <thead>) are still
+# inside the container
 _TABLES = """() => [...document.querySelectorAll('table')].map((table, index) => {
     const box = table.getBoundingClientRect();
     const name = (table.closest('figure')?.querySelector('figcaption')?.textContent
@@ -107,8 +107,10 @@ _TABLES = """() => [...document.querySelectorAll('table')].map((table, index) =>
         const cells = [...row.cells];
         if (!cells.some(c => c.tagName === 'TD')) continue;
         let labels = cells.slice(0, cells.findIndex(c => c.tagName === 'TD'));
-        if (labels.length === 0 && !table.tHead) continue;  // no label column (表四: one row of numbers)
-        if (labels.length === 0) labels = cells.slice(0, 1);  // a plain table: its first column
+        // no label column: an official table labels its rows with <th>, so a row of it without one has none
+        // (表四: one row of numbers under its head); nor has a plain table without a <thead>
+        if (labels.length === 0 && (!table.tHead || table.classList.contains('official'))) continue;
+        if (labels.length === 0) labels = cells.slice(0, 1);  // a plain table with a head: its first column
         for (const cell of labels) {
             const r = cell.getBoundingClientRect();
             if (r.left < frame.left - 1 || r.right > frame.right + 1)
