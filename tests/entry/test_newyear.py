@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from helpers import copy_project, read_csv, tree_digest
-from nianbao.entry.newyear import NewReport, blank_csv, create, latest_year, new_params, workbook_path
+from nianbao.entry.newyear import NewReport, blank_csv, create, era_of_year, latest_year, new_params, workbook_path
 from nianbao.errors import InputError, ParamsError, ReportExists
 from nianbao.formats import load_format
 from nianbao.inputs.params import load_params
@@ -36,11 +36,11 @@ class TestNewParams:
         assert latest_year(pingtan, "pingtan", 2025) == 2021
         assert latest_year(pingtan, "pingtan", 2020) is None
 
-    def test_a_first_report_needs_era_and_issuer(self, pingtan):
+    def test_a_first_report_needs_an_issuer_and_before_2019_an_era(self, pingtan):
         with pytest.raises(InputError, match="--era"):
-            new_params(pingtan, NewReport("newbody", 2024))
+            new_params(pingtan, NewReport("newbody", 2017, issuer="某某局"))
         with pytest.raises(InputError, match="--issuer"):
-            new_params(pingtan, NewReport("newbody", 2024, era="2021-standard"))
+            new_params(pingtan, NewReport("newbody", 2024))
         params = new_params(pingtan, NewReport("newbody", 2024, era="2021-standard", issuer="某某局"))
         assert params.title == "某某局2024年政府信息公开工作年度报告" and params.scope == "本机关"
 
@@ -53,6 +53,27 @@ class TestNewParams:
             new_params(pingtan, NewReport("../x", 2022, era="2021-standard", issuer="某某局"))
         with pytest.raises(ParamsError, match="year"):
             new_params(pingtan, NewReport("pingtan", 1999, era="2019", issuer="某某局"))
+
+
+class TestEraOfYear:
+    @pytest.mark.parametrize(
+        "year, last, era",
+        [
+            (2021, "2019", "2021-standard"),  # the 2021 format starts with the reports of 2021
+            (2020, "2019", "2019"),
+            (2019, "old-free-text", "2019"),
+            (2018, "old-free-text", "old-free-text"),
+            (2024, None, "2021-standard"),
+            (2015, None, None),  # before 2019 the format cannot be told from the year
+        ],
+    )
+    def test_the_newest_format_declared_for_the_year(self, year, last, era):
+        assert era_of_year(year, last) == era
+
+    def test_the_year_after_a_2019_format_report(self, pingtan):
+        assert latest_year(pingtan, "pingtan", 2021) == 2020  # a 2019-format report
+        params = new_params(pingtan, NewReport("pingtan", 2021))
+        assert params.era == "2021-standard" and params.headings == {}  # last year's chapters were of 2019
 
 
 class TestBlankCsv:

@@ -70,11 +70,26 @@ def _title(last: dict, last_year: int | None, request: NewReport, issuer: str) -
     return f"{issuer}{request.year}年政府信息公开工作年度报告"
 
 
+def era_of_year(year: int, last_era: str | None) -> str | None:
+    """The format a report of ``year`` is written in: the newest format declared for ``year`` (``first_year``) when
+    it is newer than last year's, else last year's format (None for a body's first report before any such year)."""
+    eras = sorted((f.first_year, f.era) for f in map(load_format, ERAS) if f.first_year is not None and f.first_year <= year)
+    newest = eras[-1] if eras else None
+    if newest is None or (last_era is not None and last_era != newest[1] and _first_year(last_era) >= newest[0]):
+        return last_era
+    return newest[1]
+
+
+def _first_year(era: str) -> int:
+    first = load_format(era).first_year if era in ERAS else None
+    return first if first is not None else 0
+
+
 def new_params(layout: ProjectLayout, request: NewReport) -> Params:
     """The params of the new report, checked by the params model and the format."""
     last_year = latest_year(layout, request.body, request.year)
     last = read_params_yaml(layout.params_file(request.body, last_year)) if last_year is not None else {}
-    era = request.era or last.get("era")
+    era = request.era or era_of_year(request.year, last.get("era"))
     if era not in ERAS:
         raise InputError(
             f"{request.body} 没有更早的年度可沿用格式，请用 --era 指定" if era is None else "未知的格式 era",

@@ -276,6 +276,7 @@ class Limits(_Model):
 class Format(_Model):
     era: Era
     name: str
+    first_year: int | None = None  # the first report year the format is for (None: the years before the others)
     label_column: str
     share_column: str
     columns: tuple[Column, ...] = ()  # value columns of the tables that declare none
