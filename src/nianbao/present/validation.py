@@ -240,6 +240,7 @@ td { overflow-wrap: anywhere; } code { font-size: 0.8rem; color: #555; }
 .verdict.failed { color: #a00; font-weight: bold; } .verdict.not_evaluated { color: #a60; }
 .finding.critical strong { color: #a00; } .finding.warning strong { color: #a60; }
 nav a { margin-right: 1rem; } .numbers { font-size: 0.8rem; }
+td.body { min-width: 5em; } td.year, td.status { white-space: nowrap; }
 """
 
 

@@ -189,7 +189,7 @@ def _row(entry: Entry) -> str:
     if entry.status in (SiteStatus.FAILED_VALIDATION, SiteStatus.ERROR) and any(k in entry.links for k in ("HTML", "PDF")):
         note += '<div class="message">报告链接为上一次成功生成的版本。</div>'
     return (
-        f'<tr class="{entry.status.name.lower()}"><td>{text(entry.name)}</td><td>{entry.year}</td>'
+        f'<tr class="{entry.status.name.lower()}"><td class="body">{text(entry.name)}</td><td class="year">{entry.year}</td>'
         f'<td class="status">{text(entry.status.label)}</td><td>{links or "—"}{note}</td></tr>'
     )
 
