@@ -57,14 +57,14 @@ class TestRunCommand:
         result = _invoke("run", "dongyang", "--root", root)
         assert result.exit_code == 2
 
-    def test_a_bug_exits_4_with_its_traceback_not_1(self, root, monkeypatch):
+    def test_a_bug_exits_4_with_its_traceback_not_1(self, root, monkeypatch, tmp_path):
         from nianbao.run import pipeline
 
         def broken(*args, **kwargs):
             raise TypeError("unexpected keyword argument")
 
         monkeypatch.setattr(pipeline, "run_report", broken)
-        result = _invoke("run", "dongyang", 2017, "--root", root)
+        result = _invoke("run", "dongyang", 2017, "--root", root, "--outputs", tmp_path)  # not the project's outputs
         assert result.exit_code == 4, result.output
         assert "Traceback" in result.output and "TypeError: unexpected keyword argument" in result.output
         assert "内部错误（nianbao 的缺陷，不是输入的问题）" in result.output
