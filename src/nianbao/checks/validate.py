@@ -32,7 +32,7 @@ from nianbao.inputs.report import Report
 
 
 @functools.cache
-def _gx() -> tuple[Any, Any]:
+def gx_source() -> tuple[Any, Any]:
     """The great_expectations module and the pandas data source of an ephemeral context that draws no progress
     bars (made once per process)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -45,30 +45,30 @@ def _gx() -> tuple[Any, Any]:
 
 
 @functools.cache
-def _batch_definition(asset: str) -> Any:
+def batch_definition(asset: str) -> Any:
     """The whole-dataframe batch definition of the asset named ``asset`` (one per suite file, made once)."""
-    _, source = _gx()
+    _, source = gx_source()
     return source.add_dataframe_asset(asset).add_batch_definition_whole_dataframe("all")
 
 
 _suites: dict[str, Any] = {}  # the hash of a suite's JSON -> its ExpectationSuite
 
 
-def _suite_digest(suite: _Suite) -> str:
+def suite_digest(suite: Suite) -> str:
     return hashlib.sha256(json.dumps(suite.json, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _expectation_suite(suite: _Suite, digest: str) -> Any:
+def expectation_suite(suite: Suite, digest: str) -> Any:
     """The ExpectationSuite of ``suite``, whose JSON hashes to ``digest``, built once per content."""
     if digest not in _suites:
-        gx, _ = _gx()
+        gx, _ = gx_source()
         expectations = copy.deepcopy(suite.expectations)  # the suite keeps them
         _suites[digest] = gx.ExpectationSuite(name=suite.name, expectations=expectations, meta=copy.deepcopy(suite.meta))
     return _suites[digest]
 
 
-_Result = tuple[bool, dict, "str | None"]  # an expectation's success, its result, the message of what it raised
-_outcomes: dict[tuple[str, str], list[_Result]] = {}  # (suite hash, frame hash) -> the results of its expectations
+Result = tuple[bool, dict, "str | None"]  # an expectation's success, its result, the message of what it raised
+_outcomes: dict[tuple[str, str], list[Result]] = {}  # (suite hash, frame hash) -> the results of its expectations
 _OUTCOMES_KEPT = 256
 
 
@@ -77,35 +77,42 @@ def _frame_digest(frame: pd.DataFrame) -> str:
     return hashlib.sha256(pickle.dumps(frame, protocol=5)).hexdigest()
 
 
-def _outcome(suite: _Suite, frame: pd.DataFrame) -> list[_Result]:
+def _outcome(suite: Suite, frame: pd.DataFrame) -> list[Result]:
     """The result of each expectation of ``suite`` on ``frame``, in the suite's order. Great Expectations runs once
     per suite and frame content in a process: validating again data that did not change (``nianbao watch`` after
     another file of the report was saved) takes no time."""
-    digest = _suite_digest(suite)
+    digest = suite_digest(suite)
     key = (digest, _frame_digest(frame))
     if key in _outcomes:
         return _outcomes[key]
-    expectations = _expectation_suite(suite, digest)
-    batch = _batch_definition(suite.file.removesuffix(".json")).get_batch(batch_parameters={"dataframe": frame})
-    outcome = batch.validate(expectations, result_format="COMPLETE")
-    results = []
-    for result in outcome.results:
-        info = result.exception_info or {}
-        raised = info.get("exception_message") if info.get("raised_exception") else None
-        results.append((bool(result.success), result.result or {}, raised))
+    results = gx_results(suite, frame, digest)
     if len(_outcomes) >= _OUTCOMES_KEPT:
         _outcomes.pop(next(iter(_outcomes)))
     _outcomes[key] = results
     return results
 
 
+def gx_results(suite: Suite, frame: pd.DataFrame, digest: str | None = None) -> list[Result]:
+    """Great Expectations' result of each expectation of ``suite`` on ``frame``, in the suite's order (``digest``:
+    the suite's hash, if known)."""
+    expectations = expectation_suite(suite, digest or suite_digest(suite))
+    batch = batch_definition(suite.file.removesuffix(".json")).get_batch(batch_parameters={"dataframe": frame})
+    outcome = batch.validate(expectations, result_format="COMPLETE")
+    results = []
+    for result in outcome.results:
+        info = result.exception_info or {}
+        raised = info.get("exception_message") if info.get("raised_exception") else None
+        results.append((bool(result.success), result.result or {}, raised))
+    return results
+
+
 def warm_up() -> None:
     """Import Great Expectations and make its context now rather than in the first validation."""
-    _gx()
+    gx_source()
 
 
 @dataclass(frozen=True)
-class _Suite:
+class Suite:
     """One suite file of the era: its file name and its JSON."""
 
     file: str
@@ -155,22 +162,25 @@ class _Suite:
         )
 
 
-def _not_applicable(suite: _Suite) -> list[Check]:
+def not_applicable(suite: Suite) -> list[Check]:
     """The checks of a table the report has no data file for: they do not apply to this report."""
     return [suite.check(e, success=True, details=[], evaluated=0, applicable=False) for e in suite.expectations]
 
 
 @dataclass(frozen=True)
-class _Runner:
+class Runner:
     """Great Expectations, ready to validate the frames of one report."""
 
     report: Report
 
-    def run(self, suite: _Suite, frame: pd.DataFrame) -> list[Check]:
-        """Validate ``frame`` against ``suite``; record on each row of the frame the checks that flagged it."""
+    def run(self, suite: Suite, frame: pd.DataFrame, results: list[Result] | None = None) -> list[Check]:
+        """Validate ``frame`` against ``suite`` (or word ``results``, the results of its expectations on the frame
+        that a batch validation found); record on each row of the frame the checks that flagged it."""
         checks: list[Check] = []
         failed_rows: dict[Any, list[str]] = {}  # frame index -> checks that flagged the row
-        for config, (success, res, raised) in zip(suite.expectations, _outcome(suite, frame), strict=True):
+        if results is None:
+            results = _outcome(suite, frame)
+        for config, (success, res, raised) in zip(suite.expectations, results, strict=True):
             for index in res.get("unexpected_index_list") or []:
                 failed_rows.setdefault(index, []).append(config["meta"]["check"])
             if raised is not None:
@@ -180,7 +190,7 @@ class _Runner:
         frame[FAILED_CHECKS] = [failed_rows.get(index, []) for index in frame.index]
         return checks
 
-    def _check(self, suite: _Suite, seen: Outcome, *, success: bool) -> Check:
+    def _check(self, suite: Suite, seen: Outcome, *, success: bool) -> Check:
         """The result of one expectation, worded and counted by the type that built it."""
         check_type = REGISTRY.for_expectation(seen.expectation)
         applicable = check_type.applies(seen)
@@ -198,24 +208,33 @@ class _Runner:
         )
 
 
-def validate(report: Report) -> Validation:
-    """Run every suite of the report's era. Critical failures do not raise; the caller decides."""
+def era_suites(report: Report) -> list[Suite]:
+    """The suites of the report's era, in file order."""
     suites = load_suites(report.root, report.format.era)
     if not suites:
         raise DeclarationError(
             f"expectations/{report.format.era}/ 中没有校验规则",
             hint="运行 `nianbao expectations --write` 由格式声明生成",
         )
+    return [Suite(file, suite_json) for file, suite_json in suites.items()]
+
+
+def validate(report: Report) -> Validation:
+    """Run every suite of the report's era. Critical failures do not raise; the caller decides."""
     data = frames(report)
-    runner = _Runner(report)
+    runner = Runner(report)
     checks: list[Check] = []
-    for file, suite_json in suites.items():
-        suite = _Suite(file, suite_json)
+    for suite in era_suites(report):
         frame = data.get(suite.frame)
         if frame is None:  # the table has no data file in this report
-            checks += _not_applicable(suite)
+            checks += not_applicable(suite)
         else:
             checks += runner.run(suite, frame)
+    return validation_of(report, checks, data)
+
+
+def validation_of(report: Report, checks: list[Check], data: dict[str, pd.DataFrame]) -> Validation:
+    """The validation of ``report``: its checks, and the identities, shares and prose numbers of its frames."""
     return Validation(
         report=report.label,
         era=report.format.era,
