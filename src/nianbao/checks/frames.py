@@ -13,11 +13,13 @@ The columns of each frame are named by the family of checks that reads it (``tab
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from nianbao.checks import identity_checks as ic
@@ -35,23 +37,32 @@ def table_frame(report: Report, table_id: str) -> pd.DataFrame:
     """One row per data row; ``<column>_kind`` is the kind of each cell (the column's kind, else the row's)."""
     data = report.tables[table_id]
     declared = data.table.columns
-    records = []
+    columns: dict[str, list] = {name: [] for name in tc.table_columns(data.table)}
     for row in data.rows:
-        variant = row.row.variant if row.row is not None else None
-        record = {tc.LABEL: row.label, tc.ROW: row.key, tc.KIND: row.kind, tc.LINE: row.line, tc.VARIANT: variant}
+        columns[tc.LABEL].append(row.label)
+        columns[tc.ROW].append(row.key)
+        columns[tc.KIND].append(row.kind)
+        columns[tc.LINE].append(row.line)
+        columns[tc.VARIANT].append(row.row.variant if row.row is not None else None)
         for column in declared:
             cell = row.cells.get(column.id)
             value = cell.value if cell is not None else None
-            record[tc.number_column(column.id)] = float(value) if isinstance(value, Decimal) else None
-            record[tc.text_column(column.id)] = cell.text if cell is not None else None
-            record[tc.kind_column(column.id)] = cell_kind(row.kind, column)
-        records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=tc.table_columns(data.table))
-    frame[tc.VARIANT] = frame[tc.VARIANT].astype("object")
-    for column in declared:
-        frame[tc.number_column(column.id)] = frame[tc.number_column(column.id)].astype("float64")
-        frame[tc.text_column(column.id)] = frame[tc.text_column(column.id)].astype("object")
-    return frame
+            columns[tc.number_column(column.id)].append(float(value) if isinstance(value, Decimal) else None)
+            columns[tc.text_column(column.id)].append(cell.text if cell is not None else None)
+            columns[tc.kind_column(column.id)].append(cell_kind(row.kind, column))
+    numbers = {tc.number_column(column.id) for column in declared}
+    return pd.DataFrame({name: _array(values, float if name in numbers else None) for name, values in columns.items()})
+
+
+def _array(values: list, dtype: type | None) -> np.ndarray:
+    """A frame column: floats (None: NaN), integers when every value is one, else Python objects."""
+    if dtype is float:
+        return np.array(values, dtype=float)
+    if values and all(type(v) is int for v in values):
+        return np.array(values, dtype=np.int64)
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return column
 
 
 @dataclass(frozen=True)
@@ -134,9 +145,14 @@ def _where(report: Report, cells: list[TermCell]) -> str:
     """The files and lines the cells were read from, file by file."""
     by_file: dict[str, list[int]] = {}
     for cell in cells:
-        name = cell.path.relative_to(report.root) if cell.path.is_relative_to(report.root) else cell.path
-        by_file.setdefault(str(name), []).append(cell.line)
+        by_file.setdefault(_shown(cell.path, report.root), []).append(cell.line)
     return "；".join(f"{name} 第{'、'.join(map(str, sorted(set(lines))))}行" for name, lines in by_file.items())
+
+
+@functools.lru_cache(maxsize=4096)
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as a reader finds it: relative to the project when it is in it."""
+    return str(path.relative_to(root) if path.is_relative_to(root) else path)
 
 
 def _record(report: Report, identity: Identity, slot: str, *, lhs: list[TermCell], rhs: list[TermCell]) -> dict:
