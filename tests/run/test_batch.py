@@ -11,8 +11,8 @@ import pytest
 from nianbao.errors import ExitCode, ReportNotFound, ValidationFailed
 from nianbao.paths import ProjectLayout
 from nianbao.run import batch
-from nianbao.run.batch import Batch, report_result, run_all
-from nianbao.run.cache import run_key
+from nianbao.run.batch import Batch, Job, report_result, run_all, shares
+from nianbao.run.cache import era_named, run_key
 from nianbao.run.status import RunResult, Section, Stage, Status
 
 
@@ -87,12 +87,38 @@ class TestRunAll:
         results = run_all(project, outputs=tmp_path / "out", stage=lambda *event: stages.append(event), jobs=1, force=True)
         reports = ProjectLayout.at(project).reports()
         assert [(r.body, r.year) for r in results] == reports
-        assert calls == [(project, body, year, tmp_path / "out", True) for body, year in reports]
-        assert stages == [(body, year, Stage.DONE) for body, year in reports]
+        # run by era (a share of one era is checked together), each once; results in report order
+        assert sorted(calls) == sorted((project, body, year, tmp_path / "out", True) for body, year in reports)
+        assert sorted(stages) == sorted((body, year, Stage.DONE) for body, year in reports)
+        eras = [era_named(ProjectLayout.at(project).params_file(body, year)) for _, body, year, _, _ in calls]
+        assert len(eras) == len(reports) and eras == sorted(eras, key=eras.index)  # each era's reports together
         assert {r.status for r in results if r.body == "hongze"} == {Status.FAILED_VALIDATION}
 
     def test_a_project_without_reports(self, tmp_path):
         assert run_all(tmp_path, jobs=4) == []
+
+
+class TestShares:
+    def _jobs(self, project):
+        return [Job(body, year) for body, year in ProjectLayout.at(project).reports()]
+
+    def test_one_era_a_share_split_over_the_workers_largest_first(self, project):
+        jobs = self._jobs(project)
+        layout = ProjectLayout.at(project)
+        cut = shares(Batch(project), jobs, 2)
+        assert sorted((j.body, j.year) for share in cut for j in share) == sorted((j.body, j.year) for j in jobs)
+        for share in cut:
+            assert len({era_named(layout.params_file(j.body, j.year)) for j in share}) == 1
+        assert [len(share) for share in cut] == sorted((len(share) for share in cut), reverse=True)
+        by_era: dict[str, list[int]] = {}
+        for share in cut:
+            by_era.setdefault(era_named(layout.params_file(share[0].body, share[0].year)), []).append(len(share))
+        assert all(len(sizes) <= 2 for sizes in by_era.values()) and len(by_era) == 3  # an era split over 2 workers
+
+    def test_no_share_above_the_limit(self, project, monkeypatch):
+        monkeypatch.setattr(batch, "SHARE", 2)
+        cut = shares(Batch(project), self._jobs(project), 1)
+        assert max(len(share) for share in cut) == 2 and sum(len(share) for share in cut) == len(self._jobs(project))
 
 
 class TestRelay:

@@ -5,7 +5,8 @@ The parent computes every report's key first (files only, no pandas, no Great Ex
 whose inputs did not change without starting any worker. The others go to an executor: ``local``, a pool of worker
 processes on this machine, or ``dask``, the workers of a Dask cluster (``distributed.py``). A worker keeps its
 warm state across the reports it runs (``warm.py``): one kernel, Great Expectations and WeasyPrint per worker, not
-per report. Each report still has its own build folder, lock and atomic publish.
+per report. A local worker is given the reports in shares of one era (``shares``) and checks a share together
+before running its reports (``prepared``). Each report still has its own build folder, lock and atomic publish.
 """
 
 from __future__ import annotations
@@ -90,8 +91,14 @@ def _worker_started(events: Any) -> None:
     warm.enable()
 
 
-def _worker(batch: Batch, job: Job, events: Any) -> RunResult:
-    """A report in a worker process: its log lines and stages go to the parent through the queue ``events``."""
+def _worker(batch: Batch, jobs: list[Job], events: Any) -> list[RunResult]:
+    """A share of the reports in a worker process, checked together first (``prepared``), then run one by one: their
+    log lines and stages go to the parent through the queue ``events``."""
+    _prepare(batch, jobs)
+    return [_worker_report(batch, job, events) for job in jobs]
+
+
+def _worker_report(batch: Batch, job: Job, events: Any) -> RunResult:
     body, year = job.body, job.year
 
     def log(line: str) -> None:
@@ -101,6 +108,35 @@ def _worker(batch: Batch, job: Job, events: Any) -> RunResult:
         events.put(("stage", body, year, update))
 
     return report_result(batch, body, year, log=log, stage=stage, key=job.key)
+
+
+def _prepare(batch: Batch, jobs: list[Job]) -> None:
+    """Check ``jobs`` together before the first of them runs (``prepared``)."""
+    from nianbao.run import prepared
+
+    prepared.prepare(batch.root, [(job.body, job.year, job.key) for job in jobs])
+
+
+SHARE = 25
+"""The most reports a worker is given at a time: it checks them together (every suite once for the share), and the
+reports are still spread over the workers as they come free."""
+
+
+def shares(batch: Batch, jobs: list[Job], workers: int) -> list[list[Job]]:
+    """``jobs`` in shares for ``workers``: the reports of one era together (they share their suites), each era split
+    evenly over the workers, no share above ``SHARE``; the largest shares first, so that no worker is left with a
+    long one at the end."""
+    from nianbao.run.cache import era_named
+
+    layout = ProjectLayout.at(batch.root, batch.outputs)
+    eras: dict[str, list[Job]] = {}
+    for job in jobs:
+        eras.setdefault(era_named(layout.params_file(job.body, job.year)), []).append(job)
+    cut = []
+    for members in eras.values():
+        size = max(1, min(SHARE, -(-len(members) // workers)))
+        cut += [members[i : i + size] for i in range(0, len(members), size)]
+    return sorted(cut, key=len, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -182,9 +218,18 @@ def _run_jobs(
     if workers == 1:
         from nianbao.run import warm
 
+        results = []
         with warm.kept():
-            return [_in_this_process(batch, job, log=log, stage=stage) for job in jobs]
+            for share in shares(batch, jobs, 1):
+                _prepare(batch, share)
+                results += [_in_this_process(batch, job, log=log, stage=stage) for job in share]
+        return _in_order(jobs, results)
     return _in_processes(batch, jobs, workers, log=log, stage=stage)
+
+
+def _in_order(jobs: list[Job], results: list[RunResult]) -> list[RunResult]:
+    by_report = {(r.body, r.year): r for r in results}
+    return [by_report[(job.body, job.year)] for job in jobs]
 
 
 def _no_batch_stage(body: str, year: int, update: StageUpdate) -> None:
@@ -208,7 +253,7 @@ def _in_processes(
         events = manager.Queue()
         workers: set[int] = set()
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started, initargs=(events,)) as pool:
-            futures = [pool.submit(_worker, batch, job, events) for job in reports]
+            futures = [pool.submit(_worker, batch, share, events) for share in shares(batch, reports, jobs)]
             try:
                 _relay(events, futures, workers, log=log, stage=stage)
             except BaseException as exc:
@@ -216,7 +261,7 @@ def _in_processes(
                     _pass_on_sigterm(workers)
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
-            return [f.result() for f in futures]
+            return _in_order(reports, [result for f in futures for result in f.result()])
 
 
 def _pass_on_sigterm(workers: set[int]) -> None:
@@ -228,7 +273,7 @@ def _pass_on_sigterm(workers: set[int]) -> None:
 
 
 def _relay(
-    events: Any, futures: list[Future[RunResult]], workers: set[int], *, log: Callable[[str], None], stage: BatchStage
+    events: Any, futures: list[Future[list[RunResult]]], workers: set[int], *, log: Callable[[str], None], stage: BatchStage
 ) -> None:
     """Pass the workers' events to ``log`` and ``stage`` until every report is done; collect the workers' pids."""
     import queue

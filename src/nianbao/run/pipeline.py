@@ -175,11 +175,13 @@ def tell_notes(ctx: RunContext, report: Report) -> None:
 def validate(ctx: RunContext, work: Work) -> Validation:
     """Run the checks in this process, before any kernel starts, and write their result to the build.
 
-    Great Expectations is imported once per process (a batch run's workers reuse it across reports)."""
+    Great Expectations is imported once per process (a batch run's workers reuse it across reports); a worker given
+    several reports checked them together beforehand (``prepared``)."""
     from nianbao.checks.validate import validate as run_checks
+    from nianbao.run import prepared
 
     ctx.at(Stage.VALIDATING)
-    validation = run_checks(work.report)
+    validation = prepared.take(ctx.layout.root, ctx.body, ctx.year, ctx.key) or run_checks(work.report)
     validation.write(work.build.path / VALIDATION_FILE)
     write_validation_page(work, validation)
     ctx.say(validation.summary())

@@ -1,0 +1,59 @@
+"""Checks done ahead: a worker given several reports checks them together (``checks.batch``: every suite runs once
+for all of them) before the first one renders, and each report's run takes its validation from here instead of
+running the suites again. A report that cannot be loaded, or a batch that fails, leaves nothing here: the report's
+run then meets the error, or validates on its own, as it would have anyway.
+
+A validation is kept under the report and the run key its batch was given (the key of the inputs it read), and
+taken once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nianbao.errors import NianbaoError
+
+if TYPE_CHECKING:
+    from nianbao.checks.results import Validation
+
+_ready: dict[tuple[str, str, int, str], Validation] = {}
+
+
+def _slot(root: Path | str, body: str, year: int, key: str) -> tuple[str, str, int, str]:
+    return (str(Path(root).resolve()), body, int(year), key)
+
+
+def prepare(root: Path | str, reports: Sequence[tuple[str, int, str | None]]) -> None:
+    """Check ``reports`` (body, year, run key) together and keep each validation for its run. Reports without a
+    key are left to their runs."""
+    from nianbao.checks.batch import validate_many
+    from nianbao.inputs.report import load_report
+
+    keyed = [(body, year, key) for body, year, key in reports if key is not None]
+    if len(keyed) < 2:
+        return
+    loaded = {}
+    for body, year, key in keyed:
+        try:
+            loaded[_slot(root, body, year, key)] = load_report(root, body, year)
+        except (NianbaoError, OSError):
+            continue
+    try:
+        validations = validate_many(list(loaded.values()))
+    except (NianbaoError, OSError):
+        return
+    _ready.update(zip(loaded, validations, strict=True))
+
+
+def take(root: Path | str, body: str, year: int, key: str | None) -> Validation | None:
+    """The validation ``prepare`` kept for this report and key (once), or None."""
+    if key is None:
+        return None
+    return _ready.pop(_slot(root, body, year, key), None)
+
+
+def clear() -> None:
+    """Forget every kept validation (the reports they were made for will not run)."""
+    _ready.clear()
