@@ -50,6 +50,7 @@ bench-province: setup    ## set up, then the province-sized benchmark (1000 synt
 	$(BIN)/python bench/province.py $(BENCH_ARGS)
 
 setup: system-deps $(VENV)/.installed
+	@$(BIN)/python -m compileall -q src >/dev/null  # bytecode for the package, also where Python is told not to write it
 
 system-deps:
 	@scripts/install-system-deps
@@ -57,7 +58,7 @@ system-deps:
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv>=0.5"
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@

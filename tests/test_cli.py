@@ -180,6 +180,27 @@ class TestLazyImports:
         result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
         assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
 
+    def test_run_all_with_nothing_changed_imports_none_of_a_run(self, project, tmp_path):
+        from nianbao.paths import ProjectLayout
+        from nianbao.run.cache import run_key
+
+        outputs = tmp_path / "out"
+        layout = ProjectLayout.at(project, outputs)
+        for body, year in layout.reports():
+            final = outputs / body / str(year)
+            final.mkdir(parents=True)
+            (final / "manifest.json").write_text(json.dumps({"run_key": run_key(layout, body, year)}), encoding="utf-8")
+            (final / "report.pdf").write_bytes(b"%PDF")
+        code = (
+            "import sys\nfrom nianbao.cli import main\n"
+            f"try:\n    main(['run', '--all', '--outputs', {str(outputs)!r}], standalone_mode=False)\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'great_expectations', 'nbformat', 'jupyter_client') if m in sys.modules))"
+        )
+        result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120)
+        assert "个输入未变" in result.stdout and result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+        assert (outputs / "index.html").is_file()
+
     def test_run_of_an_unchanged_report_imports_none_of_a_run(self, project, tmp_path):
         from nianbao.paths import ProjectLayout
         from nianbao.run.cache import run_key
