@@ -75,7 +75,8 @@ class TestRunAll:
     def test_every_report_in_order_with_its_options_and_stages(self, project, monkeypatch, tmp_path):
         calls, stages = [], []
 
-        def run_report(root, body, year, *, outputs, log, stage, force, key):
+        def run_report(root, body, year, *, outputs, log, stage, force, key, index):
+            assert index is False  # the batch rewrites the index once, at its end
             calls.append((root, body, year, outputs, force))
             assert key == run_key(ProjectLayout.at(root, outputs), body, year)  # computed by the parent
             stage(Stage.DONE)
@@ -84,6 +85,7 @@ class TestRunAll:
             return RunResult(body, year, Status.RENDERED, None)
 
         monkeypatch.setattr(batch, "run_report", run_report)
+        monkeypatch.setattr(batch, "_prepare", lambda batch, jobs: None)  # no checks ahead for runs that check nothing
         results = run_all(project, outputs=tmp_path / "out", stage=lambda *event: stages.append(event), jobs=1, force=True)
         reports = ProjectLayout.at(project).reports()
         assert [(r.body, r.year) for r in results] == reports
@@ -96,6 +98,20 @@ class TestRunAll:
 
     def test_a_project_without_reports(self, tmp_path):
         assert run_all(tmp_path, jobs=4) == []
+
+    def test_the_index_is_rewritten_once_at_the_end_also_when_interrupted(self, project, monkeypatch, tmp_path):
+        from nianbao.run import site
+
+        written = []
+        monkeypatch.setattr(site, "write_index", lambda layout: written.append(layout.outputs))
+        monkeypatch.setattr(batch, "_prepare", lambda batch, jobs: None)
+        monkeypatch.setattr(batch, "run_report", lambda *a, **k: RunResult(a[1], a[2], Status.RENDERED, None))
+        run_all(project, outputs=tmp_path / "out", jobs=1, force=True)
+        assert written == [tmp_path / "out"]
+        monkeypatch.setattr(batch, "run_report", raising(KeyboardInterrupt()))
+        with pytest.raises(KeyboardInterrupt):
+            run_all(project, outputs=tmp_path / "out", jobs=1, force=True)
+        assert written == [tmp_path / "out"] * 2
 
 
 class TestShares:

@@ -63,7 +63,7 @@ def report_result(
     """``run_report`` with its errors turned into a result, so that a failing report does not stop a batch (a bug
     neither: its traceback becomes the result's message); only an interrupt stops it."""
     try:
-        options: dict[str, Any] = {"outputs": batch.outputs, "log": log, "stage": stage, "force": batch.force}
+        options: dict[str, Any] = {"outputs": batch.outputs, "log": log, "stage": stage, "force": batch.force, "index": False}
         if key is not None:
             options["key"] = key
         return run_report(batch.root, body, year, **options)
@@ -161,21 +161,25 @@ def run_all(
 ) -> list[RunResult]:
     """Run every report that has params, ``jobs`` at a time (default: the number of cores), each in its own
     build folder, the reports whose inputs did not change settled here without starting a worker; a report that
-    fails does not stop the others. Then rewrite the outputs' index. Results in report order."""
+    fails does not stop the others. Then rewrite the outputs' index (also when interrupted). Results in report
+    order."""
     batch = Batch(root, outputs, force)
     executor = executor or Executor(jobs=jobs)
     stage = stage or _no_batch_stage
-    settled, jobs_to_run = settle(batch, log=log, stage=stage)
-    if jobs_to_run:
-        ran = _run_jobs(batch, jobs_to_run, executor, log=log, stage=stage)
-        settled.update({(r.body, r.year): r for r in ran})
-    _index(ProjectLayout.at(root, outputs), log)
+    try:
+        settled, jobs_to_run = settle(batch, log=log, stage=stage)
+        if jobs_to_run:
+            ran = _run_jobs(batch, jobs_to_run, executor, log=log, stage=stage)
+            settled.update({(r.body, r.year): r for r in ran})
+    finally:
+        _index(ProjectLayout.at(root, outputs), log)
     return [settled[report] for report in ProjectLayout.at(root).reports() if report in settled]
 
 
 def _index(layout: ProjectLayout, log: Callable[[str], None]) -> None:
-    """Rewrite the outputs' index once every report has ended (each run rewrote it too, possibly at the same time
-    as another report's run)."""
+    """Rewrite the outputs' index once every report has ended, or the batch was interrupted: the runs of a batch
+    record how they ended but leave the index to the batch (it reads every report's record, so that rewriting it
+    after each of N reports would cost N² reads)."""
     from nianbao.run.site import write_index
 
     try:

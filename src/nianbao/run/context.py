@@ -17,7 +17,8 @@ from nianbao.run.status import Stage, StageCallback, StageUpdate, no_stage
 class RunContext:
     """The run of ``body`` ``year`` in ``layout``: ``log`` receives the lines to print, ``stage`` where the run is;
     ``key`` is the run key of the report's inputs (None when the report has no params); unless ``force``, a report
-    whose key did not change since its last run is not run again."""
+    whose key did not change since its last run is not run again. ``index``: the run rewrites the outputs' index when
+    it ends (a batch rewrites it once, when the batch ends)."""
 
     layout: ProjectLayout
     body: str
@@ -26,6 +27,7 @@ class RunContext:
     log: Callable[[str], None] = print
     stage: StageCallback = no_stage
     key: str | None = None
+    index: bool = True
 
     @classmethod
     def create(
@@ -38,12 +40,13 @@ class RunContext:
         log: Callable[[str], None] = print,
         stage: StageCallback | None = None,
         key: str | None = None,
+        index: bool = True,
     ) -> RunContext:
         """The context of a run, with the key of the report's inputs (computed now unless given)."""
         year = int(year)
         if key is None and layout.params_file(body, year).exists():
             key = run_key(layout, body, year)
-        return cls(layout, body, year, force=force, log=log, stage=stage or no_stage, key=key)
+        return cls(layout, body, year, force=force, log=log, stage=stage or no_stage, key=key, index=index)
 
     @property
     def final(self) -> Path:

@@ -76,15 +76,17 @@ def run_report(
     stage: StageCallback | None = None,
     force: bool = False,
     key: str | None = None,
+    index: bool = True,
 ) -> RunResult:
     """Produce ``outputs/<body>/<year>/``. Raises NianbaoError subclasses; the CLI maps them to exit codes.
 
     ``log`` receives the lines to print, ``stage`` where the run is (``Stage``, or the ``Section`` executing).
     Unless ``force``, a report whose inputs did not change since its last run (same key, see cache.py) is not
     run again: a rendered one is left as it is, and one that failed validation fails again with the kept result.
-    ``key`` is the report's key when the caller computed it (a batch computes the keys where it starts)."""
+    ``key`` is the report's key when the caller computed it (a batch computes the keys where it starts); ``index``:
+    rewrite the outputs' index when the run ends (a batch rewrites it once, at its end)."""
     layout = ProjectLayout.at(root, outputs)
-    ctx = RunContext.create(layout, body, year, force=force, log=log, stage=stage, key=key)
+    ctx = RunContext.create(layout, body, year, force=force, log=log, stage=stage, key=key, index=index)
     with recorded(ctx):
         return steps(ctx)
 
@@ -111,15 +113,16 @@ def recorded(ctx: RunContext) -> Iterator[None]:
 
 
 def _ended(ctx: RunContext, result: RunResult) -> None:
-    """Record ``result`` and rewrite the index (for a report with params); a failure to do so is told, and does not
-    change the run's outcome."""
+    """Record ``result`` and rewrite the index unless a batch will (for a report with params); a failure to do so is
+    told, and does not change the run's outcome."""
     from nianbao.run import site
 
     if ctx.key is None:  # no params: not a report of the project, nothing on disk changed
         return
     try:
         site.record(ctx.layout, result)
-        site.write_index(ctx.layout)
+        if ctx.index:
+            site.write_index(ctx.layout)
     except OSError as exc:
         ctx.say(f"警告: 未能更新 {display_path(ctx.layout.index_page)}: {os_error_message(exc)}")
 
