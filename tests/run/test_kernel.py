@@ -68,3 +68,26 @@ class TestCheckParameters:
 
     def test_the_declared_parameters_pass(self, root):
         kernel._check_parameters(root / "notebooks" / "00_validation.ipynb", {"body": "a", "year": 2017})
+
+
+@pytest.mark.slow  # starts a kernel
+class TestKernel:
+    def test_every_client_of_a_notebook_is_closed_after_it_ran(self, tmp_path, monkeypatch):
+        """A client left open would go on queueing the kernel's later outputs for as long as the kernel lives."""
+        from jupyter_client.manager import AsyncKernelManager
+
+        made = []
+        make = AsyncKernelManager.client
+
+        def client(self, **kwargs):
+            made.append(made_client := make(self, **kwargs))
+            return made_client
+
+        monkeypatch.setattr(AsyncKernelManager, "client", client)
+        notebook = tmp_path / "n.ipynb"
+        nbformat.write(new_notebook(cells=[new_code_cell("x = 1 + 1"), new_code_cell("print(x)")]), notebook)
+        with kernel.Kernel() as warm:
+            for run in range(2):
+                warm.execute(notebook, tmp_path / f"out{run}.ipynb", {}, cwd=tmp_path, timeout=60)
+            assert len(made) >= 2 and not [c for c in made if c.channels_running]
+            assert "2" in nbformat.read(tmp_path / "out1.ipynb", as_version=4).cells[1].outputs[0]["text"]

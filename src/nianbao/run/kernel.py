@@ -99,7 +99,30 @@ class Kernel:
         self, notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeout: int, kept: Path | None = None
     ) -> None:
         """``execute`` in this kernel."""
-        execute(notebook, output, parameters, cwd=cwd, timeout=timeout, kernel=self, kept=kept)
+        with self._clients_closed():
+            execute(notebook, output, parameters, cwd=cwd, timeout=timeout, kernel=self, kept=kept)
+
+    @contextlib.contextmanager
+    def _clients_closed(self) -> Iterator[None]:
+        """Close the channels of every client made from the kernel manager within the block. nbclient leaves the
+        client of a notebook open when it was given the kernel manager (it keeps the kernel alive for the caller);
+        left open, each such client's IOPub socket would go on queueing every later output of the kernel, in native
+        memory, for as long as the kernel lives."""
+        made: list = []
+        make = self.km.client
+
+        def client(**kwargs):
+            made.append(made_client := make(**kwargs))
+            return made_client
+
+        self.km.client = client  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            del self.km.client
+            for kc in made:
+                with contextlib.suppress(Exception):
+                    kc.stop_channels()
 
 
 def _ignore_output(message: dict) -> None:
