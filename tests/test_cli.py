@@ -169,53 +169,48 @@ class TestValidateAllCommand:
         assert result.exit_code == 2 and "either BODY YEAR or --all" in result.output
 
 
+def _imported(args: list[str], cwd) -> tuple[str, str]:
+    """Run ``nianbao ARGS`` in a fresh interpreter: its output, then the heavy modules it imported (as a list)."""
+    code = (
+        "import sys\nfrom nianbao.cli import main\n"
+        f"try:\n    main({args!r}, standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pandas', 'great_expectations', 'nbformat', 'jupyter_client') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120)
+    *output, imported = result.stdout.strip().splitlines() or [result.stderr]
+    return "\n".join(output) + result.stderr, imported
+
+
+def _unchanged(project, outputs, reports) -> None:
+    """Outputs for ``reports`` as a run with the current inputs leaves them."""
+    from nianbao.paths import ProjectLayout
+    from nianbao.run.cache import run_key
+
+    layout = ProjectLayout.at(project, outputs)
+    for body, year in reports:
+        final = outputs / body / str(year)
+        final.mkdir(parents=True)
+        (final / "manifest.json").write_text(json.dumps({"run_key": run_key(layout, body, year)}), encoding="utf-8")
+        (final / "report.pdf").write_bytes(b"%PDF")
+
+
 class TestLazyImports:
     @pytest.mark.parametrize("args", [["--help"], ["list"], ["run", "--help"], ["validate", "--help"], ["watch", "--help"]])
     def test_commands_that_need_no_data_import_no_pandas_nor_great_expectations(self, root, args):
-        code = (
-            "import sys\nfrom nianbao.cli import main\n"
-            f"try:\n    main({args!r}, standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('pandas', 'great_expectations', 'nbformat', 'jupyter_client') if m in sys.modules))"
-        )
-        result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
-        assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+        output, imported = _imported(args, root)
+        assert imported == "[]", output
 
     def test_run_all_with_nothing_changed_imports_none_of_a_run(self, project, tmp_path):
         from nianbao.paths import ProjectLayout
-        from nianbao.run.cache import run_key
 
         outputs = tmp_path / "out"
-        layout = ProjectLayout.at(project, outputs)
-        for body, year in layout.reports():
-            final = outputs / body / str(year)
-            final.mkdir(parents=True)
-            (final / "manifest.json").write_text(json.dumps({"run_key": run_key(layout, body, year)}), encoding="utf-8")
-            (final / "report.pdf").write_bytes(b"%PDF")
-        code = (
-            "import sys\nfrom nianbao.cli import main\n"
-            f"try:\n    main(['run', '--all', '--outputs', {str(outputs)!r}], standalone_mode=False)\n"
-            "except SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('pandas', 'great_expectations', 'nbformat', 'jupyter_client') if m in sys.modules))"
-        )
-        result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120)
-        assert "个输入未变" in result.stdout and result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+        _unchanged(project, outputs, ProjectLayout.at(project).reports())
+        output, imported = _imported(["run", "--all", "--outputs", str(outputs)], project)
+        assert "个输入未变" in output and imported == "[]", output
         assert (outputs / "index.html").is_file()
 
     def test_run_of_an_unchanged_report_imports_none_of_a_run(self, project, tmp_path):
-        from nianbao.paths import ProjectLayout
-        from nianbao.run.cache import run_key
-
         outputs = tmp_path / "out"
-        final = outputs / "pingtan" / "2022"
-        final.mkdir(parents=True)
-        key = run_key(ProjectLayout.at(project, outputs), "pingtan", 2022)
-        (final / "manifest.json").write_text(json.dumps({"run_key": key}), encoding="utf-8")
-        (final / "report.pdf").write_bytes(b"%PDF")
-        code = (
-            "import sys\nfrom nianbao.cli import main\n"
-            f"try:\n    main(['run', 'pingtan', '2022', '--outputs', {str(outputs)!r}], standalone_mode=False)\n"
-            "except SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('pandas', 'great_expectations', 'nbformat', 'jupyter_client') if m in sys.modules))"
-        )
-        result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120)
-        assert "输入未变" in result.stdout and result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+        _unchanged(project, outputs, [("pingtan", 2022)])
+        output, imported = _imported(["run", "pingtan", "2022", "--outputs", str(outputs)], project)
+        assert "输入未变" in output and imported == "[]", output
