@@ -158,7 +158,9 @@ def _conditions_supported(suite: Suite) -> bool:
     return True
 
 
-def _split(form: _Batched, result: Result, combined: pd.DataFrame, bounds: np.ndarray, indexes: list[pd.Index]) -> list[Result]:
+def _split(
+    form: _Batched, result: Result, *, combined: pd.DataFrame, bounds: np.ndarray, indexes: list[pd.Index]
+) -> list[Result]:
     """Each report's share of ``result``, the result of ``form`` on the batch frame ``combined``, whose report ``k``
     holds the rows ``bounds[k]:bounds[k + 1]`` (its own frame's index: ``indexes[k]``)."""
     success, res, raised = result
@@ -204,7 +206,9 @@ def _suite_results(suite: Suite, data: list[pd.DataFrame]) -> list[list[Result]]
             combined[form.derived] = form.derive(combined, form.column)
     results = gx_results(form_suite, combined)
     indexes = [frame.index for frame in data]
-    per_expectation = [_split(f, r, combined, bounds, indexes) for f, r in zip(forms, results, strict=True)]
+    per_expectation = [
+        _split(f, r, combined=combined, bounds=bounds, indexes=indexes) for f, r in zip(forms, results, strict=True)
+    ]
     return [[shares[k] for shares in per_expectation] for k in range(len(data))]
 
 

@@ -118,11 +118,19 @@ class Kernel:
         self.km.client = client  # type: ignore[method-assign]
         try:
             yield
-        finally:
+        except Exception:
+            self._close(made)
+            raise
+        else:
+            self._close(made)
+        finally:  # on an interrupt the kernel is shut down and the run ends: its clients go with it
             del self.km.client
-            for kc in made:
-                with contextlib.suppress(Exception):
-                    kc.stop_channels()
+
+    @staticmethod
+    def _close(clients: list) -> None:
+        for kc in clients:
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
 
 
 def _ignore_output(message: dict) -> None:
