@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ import pandas as pd
 from nianbao.checks.frames import frames
 from nianbao.checks.results import Check, Validation
 from nianbao.checks.validate import Result, Runner, Suite, era_suites, gx_results, not_applicable, validation_of
+from nianbao.errors import NianbaoError
 from nianbao.inputs.report import Report
 
 REPORT = "__batch_report"
@@ -210,6 +212,23 @@ def _suite_results(suite: Suite, data: list[pd.DataFrame]) -> list[list[Result]]
         _split(f, r, combined=combined, bounds=bounds, indexes=indexes) for f, r in zip(forms, results, strict=True)
     ]
     return [[shares[k] for shares in per_expectation] for k in range(len(data))]
+
+
+def validate_reports(
+    root: Path | str, reports: Sequence[tuple[str, int]]
+) -> tuple[dict[tuple[str, int], Validation], dict[tuple[str, int], NianbaoError | OSError]]:
+    """Load each of ``reports`` (body, year) and validate together those that load (``validate_many``): their
+    validations, and the error of each report that could not be loaded. An error of the batch itself is raised."""
+    from nianbao.inputs.report import load_report
+
+    loaded: dict[tuple[str, int], Report] = {}
+    errors: dict[tuple[str, int], NianbaoError | OSError] = {}
+    for body, year in reports:
+        try:
+            loaded[(body, year)] = load_report(root, body, year)
+        except (NianbaoError, OSError) as exc:
+            errors[(body, year)] = exc
+    return dict(zip(loaded, validate_many(list(loaded.values())), strict=True)), errors
 
 
 def validate_many(reports: Sequence[Report]) -> list[Validation]:

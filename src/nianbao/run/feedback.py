@@ -20,7 +20,6 @@ from nianbao.paths import ProjectLayout
 
 if TYPE_CHECKING:
     from nianbao.checks.results import Validation
-    from nianbao.inputs.report import Report
 
 
 @dataclass(frozen=True)
@@ -45,11 +44,10 @@ def verdict(root: Path | str, body: str, year: int) -> Verdict:
     from nianbao.inputs.report import load_report
 
     try:
-        report = load_report(root, body, year)
-        result = validate(report)
+        result = validate(load_report(root, body, year))
     except (NianbaoError, OSError) as exc:
         return _failed(body, year, exc)
-    return _verdict(body, year, report, result)
+    return _verdict(body, year, result)
 
 
 def _failed(body: str, year: int, exc: NianbaoError | OSError) -> Verdict:
@@ -57,9 +55,9 @@ def _failed(body: str, year: int, exc: NianbaoError | OSError) -> Verdict:
     return Verdict(body, year, None, f"错误: {os_error_message(exc) if isinstance(exc, OSError) else exc}")
 
 
-def _verdict(body: str, year: int, report: Report, result: Validation) -> Verdict:
+def _verdict(body: str, year: int, result: Validation) -> Verdict:
     lines = [result.summary()] + [check.message() for check in result.checks if not check.success]
-    lines += [f"说明: {note}" for note in report.notes]
+    lines += [f"说明: {note}" for note in result.notes]
     return Verdict(body, year, result.success, "\n".join(lines))
 
 
@@ -67,21 +65,13 @@ def verdicts(root: Path | str, reports: Sequence[tuple[str, int]]) -> list[Verdi
     """The verdicts of ``reports``, checked together (``checks.batch``: every suite runs once for all of them);
     a report that cannot be loaded is a verdict naming the error. Should the batch fail, each report is checked on
     its own, so that the error is named on the report that caused it."""
-    from nianbao.checks.batch import validate_many
-    from nianbao.inputs.report import load_report
+    from nianbao.checks.batch import validate_reports
 
-    loaded: dict[tuple[str, int], Report] = {}
-    failed: dict[tuple[str, int], Verdict] = {}
-    for body, year in reports:
-        try:
-            loaded[(body, year)] = load_report(root, body, year)
-        except (NianbaoError, OSError) as exc:
-            failed[(body, year)] = _failed(body, year, exc)
     try:
-        results = dict(zip(loaded, validate_many(list(loaded.values())), strict=True))
+        results, errors = validate_reports(root, reports)
     except (NianbaoError, OSError):
         return [verdict(root, body, year) for body, year in reports]
-    return [failed.get(key) or _verdict(*key, loaded[key], results[key]) for key in reports]
+    return [_failed(*key, errors[key]) if key in errors else _verdict(*key, results[key]) for key in reports]
 
 
 BATCH = 500

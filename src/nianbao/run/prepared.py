@@ -28,23 +28,16 @@ def _slot(root: Path | str, body: str, year: int, key: str) -> tuple[str, str, i
 def prepare(root: Path | str, reports: Sequence[tuple[str, int, str | None]]) -> None:
     """Check ``reports`` (body, year, run key) together and keep each validation for its run. Reports without a
     key are left to their runs."""
-    from nianbao.checks.batch import validate_many
-    from nianbao.inputs.report import load_report
+    from nianbao.checks.batch import validate_reports
 
-    keyed = [(body, year, key) for body, year, key in reports if key is not None]
-    if len(keyed) < 2:
+    keys = {(body, year): key for body, year, key in reports if key is not None}
+    if len(keys) < 2:
         return
-    loaded = {}
-    for body, year, key in keyed:
-        try:
-            loaded[_slot(root, body, year, key)] = load_report(root, body, year)
-        except (NianbaoError, OSError):
-            continue
     try:
-        validations = validate_many(list(loaded.values()))
+        validations, _ = validate_reports(root, list(keys))
     except (NianbaoError, OSError):
         return
-    _ready.update(zip(loaded, validations, strict=True))
+    _ready.update({_slot(root, *report, keys[report]): validation for report, validation in validations.items()})
 
 
 def take(root: Path | str, body: str, year: int, key: str | None) -> Validation | None:
