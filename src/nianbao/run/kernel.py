@@ -8,12 +8,14 @@ reports run in parallel without port races.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from nianbao.errors import ExecutionError
 
@@ -46,25 +48,78 @@ def _unfinished_code(output: Path) -> str:
     return _code(started[-1].source) if started else ""
 
 
+def _manager_class() -> type:
+    """The kernel manager of a ``Kernel``: every client asked of it (nbclient asks one per notebook) is one and the
+    same, made once per event loop (its sockets belong to the loop it was made in); it starts its channels once and
+    waits for the kernel to be ready once.
+
+    A client per notebook cost 0.2 s of idle waiting each (``wait_for_ready`` waits for IOPub to stay quiet that
+    long), and nbclient leaves a client of a kernel manager it was given open (it keeps the kernel alive for the
+    caller): each one left open would go on queueing every later output of the kernel in native memory."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.manager import AsyncKernelManager
+
+    class OneClient(AsyncKernelClient):
+        ready = False
+
+        def start_channels(self, *args: Any, **kwargs: Any) -> None:
+            if not self.channels_running:
+                super().start_channels(*args, **kwargs)
+
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            if not self.ready:
+                await super().wait_for_ready(timeout=timeout)
+                self.ready = True
+
+    class OneClientManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.client_factory = OneClient
+            self.one: OneClient | None = None
+            self.loop: asyncio.AbstractEventLoop | None = None
+
+        def client(self, **kwargs: Any) -> Any:
+            try:
+                loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+            if self.one is None or self.loop is not loop:
+                self.close_client()
+                self.one, self.loop = super().client(**kwargs), loop  # type: ignore[assignment]
+            return self.one
+
+        def close_client(self) -> None:
+            one, self.one = self.one, None
+            if one is not None:
+                with contextlib.suppress(Exception):
+                    one.stop_channels()
+
+    return OneClientManager
+
+
 class Kernel:
-    """One kernel for the notebooks of one report: started by the first notebook, shut down on exit."""
+    """One kernel for the notebooks of one report (or, kept warm, of many): started by the first notebook, shut down
+    on exit. The notebooks run in it and the code it is given (``run_code``) talk to it through one client (see
+    ``_manager_class``)."""
 
     def __init__(self) -> None:
-        from jupyter_client.manager import AsyncKernelManager
-
         self.sockets = Path(tempfile.mkdtemp(prefix="nianbao-kernel-"))
-        self.km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=str(self.sockets / "kernel"))
+        self.km = _manager_class()(kernel_name=KERNEL, transport="ipc", ip=str(self.sockets / "kernel"))
 
     def __enter__(self) -> Kernel:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(interrupted=kind is not None and issubclass(kind, KeyboardInterrupt))
 
-    def close(self) -> None:
+    def close(self, *, interrupted: bool = False) -> None:
+        """Shut the kernel down. After an interrupt its client is left to the ending process: closing it then would
+        make asyncio print the task of the abandoned cell."""
         from jupyter_client.utils import run_sync
 
         try:
+            if not interrupted:
+                self.km.close_client()
             if self.km.has_kernel:
                 run_sync(self.km.shutdown_kernel)(now=True)
         finally:
@@ -89,8 +144,6 @@ class Kernel:
             )
         except TimeoutError:
             raise ExecutionError(f"内核在 {timeout:g} 秒内没有完成准备", notebook="（内核）") from None
-        finally:
-            client.stop_channels()
         content = reply["content"]
         if content["status"] != "ok":
             raise ExecutionError(f"准备内核时出错: {content.get('ename')}: {content.get('evalue')}", notebook="（内核）")
@@ -99,38 +152,7 @@ class Kernel:
         self, notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeout: int, kept: Path | None = None
     ) -> None:
         """``execute`` in this kernel."""
-        with self._clients_closed():
-            execute(notebook, output, parameters, cwd=cwd, timeout=timeout, kernel=self, kept=kept)
-
-    @contextlib.contextmanager
-    def _clients_closed(self) -> Iterator[None]:
-        """Close the channels of every client made from the kernel manager within the block. nbclient leaves the
-        client of a notebook open when it was given the kernel manager (it keeps the kernel alive for the caller);
-        left open, each such client's IOPub socket would go on queueing every later output of the kernel, in native
-        memory, for as long as the kernel lives."""
-        made: list = []
-        make = self.km.client
-
-        def client(**kwargs):
-            made.append(made_client := make(**kwargs))
-            return made_client
-
-        self.km.client = client  # type: ignore[method-assign]
-        try:
-            yield
-        except Exception:
-            self._close(made)
-            raise
-        else:
-            self._close(made)
-        finally:  # on an interrupt the kernel is shut down and the run ends: its clients go with it
-            del self.km.client
-
-    @staticmethod
-    def _close(clients: list) -> None:
-        for kc in clients:
-            with contextlib.suppress(Exception):
-                kc.stop_channels()
+        execute(notebook, output, parameters, cwd=cwd, timeout=timeout, kernel=self, kept=kept)
 
 
 def _ignore_output(message: dict) -> None:

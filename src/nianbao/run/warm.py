@@ -60,13 +60,13 @@ def kept() -> Iterator[None]:
             close()
 
 
-def close() -> None:
-    """Shut the warm kernel down (a new one starts with the next report)."""
+def close(*, interrupted: bool = False) -> None:
+    """Shut the warm kernel down (a new one starts with the next report); see ``Kernel.close`` for ``interrupted``."""
     global _kernel
     kernel, _kernel = _kernel, None
     if kernel is not None:
         with contextlib.suppress(Exception):
-            kernel.close()
+            kernel.close(interrupted=interrupted)
 
 
 def warm_up() -> None:
@@ -105,6 +105,6 @@ def kernel_for_report(cwd: Path) -> Iterator[Kernel]:
     try:
         kernel.run_code(f"from nianbao.run import kernel_state\nkernel_state.reset({str(cwd)!r})", timeout=RESET_TIMEOUT)
         yield kernel
-    except BaseException:
-        close()
+    except BaseException as exc:
+        close(interrupted=isinstance(exc, KeyboardInterrupt))
         raise
