@@ -83,12 +83,14 @@ def report_result(
 
 def _worker_started(events: Any) -> None:
     """A worker process starting: SIGTERM stops its report as Ctrl-C would (build kept aside, kernel shut down),
-    the parent learns its pid, to pass a SIGTERM of its own on, and the worker keeps its kernel warm."""
+    the parent learns its pid, to pass a SIGTERM of its own on, and the worker keeps its kernel warm, started now
+    so that it starts while the worker checks its first share."""
     from nianbao.run import warm
 
     signal.signal(signal.SIGTERM, terminate)
     events.put(("pid", "", 0, os.getpid()))
     warm.enable()
+    warm.launch()
 
 
 def _worker(batch: Batch, jobs: list[Job], events: Any) -> list[RunResult]:
@@ -252,7 +254,10 @@ def _in_processes(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from nianbao.run import warm
+
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(warm.IMPORTS))  # imported once, in the fork server, not once per worker
     with context.Manager() as manager:
         events = manager.Queue()
         workers: set[int] = set()

@@ -102,9 +102,11 @@ class Kernel:
     on exit. The notebooks run in it and the code it is given (``run_code``) talk to it through one client (see
     ``_manager_class``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, startup: str = "") -> None:
+        """``startup``: code the kernel runs as it starts, before it answers (one line of Python)."""
         self.sockets = Path(tempfile.mkdtemp(prefix="nianbao-kernel-"))
         self.km = _manager_class()(kernel_name=KERNEL, transport="ipc", ip=str(self.sockets / "kernel"))
+        self.startup = startup
 
     def __enter__(self) -> Kernel:
         return self
@@ -113,17 +115,30 @@ class Kernel:
         self.close(interrupted=kind is not None and issubclass(kind, KeyboardInterrupt))
 
     def close(self, *, interrupted: bool = False) -> None:
-        """Shut the kernel down. After an interrupt its client is left to the ending process: closing it then would
-        make asyncio print the task of the abandoned cell."""
+        """Shut the kernel down. After an interrupt its client is left to the ending process, and the task of the
+        abandoned cell (which fails as the kernel goes) is not reported: asyncio would print its traceback, where
+        the run says that it was interrupted."""
         from jupyter_client.utils import run_sync
 
         try:
-            if not interrupted:
+            if interrupted:
+                logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+            else:
                 self.km.close_client()
             if self.km.has_kernel:
                 run_sync(self.km.shutdown_kernel)(now=True)
         finally:
             shutil.rmtree(self.sockets, ignore_errors=True)
+
+    def start(self) -> None:
+        """Start the kernel's process, without waiting for it to be ready (it runs its ``startup`` meanwhile)."""
+        from jupyter_client.utils import run_sync
+
+        if not self.km.has_kernel:
+            run_sync(self.km.start_kernel)(**self._start_arguments())
+
+    def _start_arguments(self) -> dict:
+        return {"extra_arguments": [f"--IPKernelApp.exec_lines={self.startup}"]} if self.startup else {}
 
     def run_code(self, code: str, *, timeout: float) -> None:
         """Run ``code`` silently (no output, no history, no execution count), starting the kernel if it has not
@@ -134,7 +149,7 @@ class Kernel:
 
     async def _run_code(self, code: str, timeout: float) -> None:
         if not self.km.has_kernel:
-            await self.km.start_kernel()
+            await self.km.start_kernel(**self._start_arguments())
         client = self.km.client()
         client.start_channels()
         try:

@@ -69,28 +69,60 @@ def close(*, interrupted: bool = False) -> None:
             kernel.close(interrupted=interrupted)
 
 
+IMPORTS = (
+    "nianbao.run.pipeline",
+    "nianbao.checks.batch",
+    "nianbao.present.render",
+    "nianbao.present.word",
+    "great_expectations",
+    "weasyprint",
+    "papermill",
+    "nbconvert",
+)
+"""What a worker imports before its first report: a process pool's fork server imports them once
+(``set_forkserver_preload``) and every worker forked from it starts with them imported. Importing them starts no
+thread and opens nothing, so that forking after is safe."""
+
+
+PREPARE = "from nianbao.run import kernel_state; kernel_state.prepare()"  # what a warm kernel runs as it starts
+
+
 def warm_up() -> None:
     """Pay the fixed costs now rather than in the first report: the kernel and its imports, Great Expectations,
-    WeasyPrint."""
+    WeasyPrint. The kernel starts first and imports what the notebooks need while this process makes its Great
+    Expectations context and loads WeasyPrint's fonts."""
     from nianbao.checks.validate import warm_up as warm_up_checks
     from nianbao.present.render import warm_up as warm_up_render
 
+    launch()
     warm_up_checks()
     warm_up_render()
-    _started()
+    _kernel_ready()
 
 
-def _started() -> Kernel:
+def launch() -> Kernel:
+    """Start the process's warm kernel unless it runs: it imports what every report's notebooks import as it starts
+    (``kernel_state.prepare``), while this process goes on."""
     global _kernel
     if _kernel is None:
-        kernel = Kernel()
+        kernel = Kernel(startup=PREPARE)
         try:
-            kernel.run_code("from nianbao.run import kernel_state\nkernel_state.prepare()", timeout=RESET_TIMEOUT)
+            kernel.start()
         except BaseException:
             kernel.close()
             raise
         _kernel = kernel
     return _kernel
+
+
+def _kernel_ready() -> Kernel:
+    kernel = launch()
+    try:
+        kernel.run_code("pass", timeout=RESET_TIMEOUT)
+    except BaseException:
+        close()
+        raise
+    return kernel
 
 
 @contextlib.contextmanager
@@ -101,7 +133,7 @@ def kernel_for_report(cwd: Path) -> Iterator[Kernel]:
         with Kernel() as kernel:
             yield kernel
         return
-    kernel = _started()
+    kernel = launch()
     try:
         kernel.run_code(f"from nianbao.run import kernel_state\nkernel_state.reset({str(cwd)!r})", timeout=RESET_TIMEOUT)
         yield kernel
