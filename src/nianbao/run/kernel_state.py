@@ -17,7 +17,7 @@ def prepare() -> None:
     import matplotlib
     import matplotlib.pyplot  # noqa: F401  (selects the inline backend, which may change the settings)
 
-    import nianbao.present  # noqa: F401  (pandas, seaborn, the session)
+    import nianbao.present.session  # noqa: F401  (pandas, seaborn, nbformat, the renderers)
 
     _settings.clear()
     _settings.update(dict(matplotlib.rcParams.items()))
