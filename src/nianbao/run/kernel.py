@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import shutil
 import tempfile
@@ -174,6 +175,34 @@ def _ignore_output(message: dict) -> None:
     pass
 
 
+ENGINE = "nianbao"
+
+
+@functools.cache
+def _engine() -> str:
+    """papermill's nbclient engine, registered as ``ENGINE``, for notebooks run with ``request_save_on_cell_execute``
+    off: papermill then writes the executed notebook once, at the end, not twice per cell (a JSON dump and a schema
+    validation each), and when a cell raised. This engine also writes it when the run stops otherwise (a cell timed
+    out, the kernel died, an interrupt), to ``partial_output``: the partly executed notebook names the cell that did
+    not finish."""
+    import nbformat
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class SavedOnStop(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            partial = kwargs.pop("partial_output")
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    nbformat.write(nb_man.nb, partial)
+                raise
+
+    papermill_engines.register(ENGINE, SavedOnStop)
+    return ENGINE
+
+
 def execute(
     notebook: Path,
     output: Path,
@@ -209,6 +238,9 @@ def execute(
                 progress_bar=False,
                 log_output=False,
                 execution_timeout=timeout,
+                engine_name=_engine(),
+                request_save_on_cell_execute=False,
+                partial_output=str(output),
             )
     finally:
         if own:
