@@ -8,7 +8,9 @@ Measures, each in a folder of its own under a temporary work folder:
      reports/s and cost per report (wall and CPU), the sample's findings against the manifest (validation.json);
   3. the Dask executor with 1 and 2 workers on the same sample (a scheduler and workers started here, stopped at
      the end)   nianbao run --all --executor dask --scheduler tcp://…   and the scaling ratio (wall 1 / wall 2);
-  4. the 19-report corpus cold and again with nothing changed (nianbao run --all -j J), with this checkout and,
+  4. one report in a warm worker: the corpus's reports one after the other in one process kept warm, each checked
+     on its own (no batch) and rendered with its PDF; the median and the largest time per report;
+  5. the 19-report corpus cold and again with nothing changed (nianbao run --all -j J), with this checkout and,
      side by side, with --baseline PATH (an older checkout: its own src/, params/, data/, notebooks/, expectations/).
 
 For each: wall time, CPU time of the whole process tree and peak memory per worker (the largest sum of the resident
@@ -235,7 +237,56 @@ def findings_from_pool(output: str) -> dict[str, list[tuple[str, str]]]:
     return findings
 
 
+def warm_worker(root: Path, outputs: Path) -> None:
+    """Run every report of ``root`` one after the other in this process, kept warm (``nianbao.run.warm``) and warmed
+    up first, each forced and checked on its own; print each report's wall and CPU time (this process and its
+    kernel) as one JSON line (what this script runs for "one report in a warm worker")."""
+    from nianbao.errors import NianbaoError
+    from nianbao.paths import ProjectLayout
+    from nianbao.run import warm
+    from nianbao.run.pipeline import run_report
+
+    warm.enable()
+    warm.warm_up()
+    me = psutil.Process()
+
+    def cpu() -> float:
+        return sum(sum(p.cpu_times()[:2]) for p in _tree(me))
+
+    for body, year in ProjectLayout.at(root).reports():
+        wall, used = time.perf_counter(), cpu()
+        try:
+            run_report(root, body, year, outputs=outputs, log=lambda line: None, force=True)
+            status = "rendered"
+        except NianbaoError as exc:
+            status = type(exc).__name__
+        line = {"report": f"{body} {year}", "status": status, "wall": time.perf_counter() - wall, "cpu": cpu() - used}
+        print(json.dumps(line), flush=True)
+
+
 # --- the parts of the benchmark -----------------------------------------------------------------------------------
+
+
+def warm_summary(output: str) -> str:
+    """What ``warm_worker`` printed, in a sentence: the median and the largest time of the rendered reports."""
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    walls = sorted(line["wall"] for line in lines if line["status"] == "rendered")
+    cpus = sorted(line["cpu"] for line in lines if line["status"] == "rendered")
+    if not walls:
+        return "no report rendered"
+    return (
+        f"{len(walls)} rendered reports, each checked on its own: wall median {walls[len(walls) // 2]:.2f} s, "
+        f"max {walls[-1]:.2f} s; CPU (with its kernel) median {cpus[len(cpus) // 2]:.2f} s, max {cpus[-1]:.2f} s"
+    )
+
+
+def one_report_warm(checkout: Checkout, work: Path) -> Measured:
+    """The corpus's reports one by one in one warm worker: each report's time, its own checks and PDF included."""
+    project = checkout.project(work, "project-warm")
+    script = [sys.executable, str(Path(__file__).resolve()), "_warm", str(project), str(work / "out-warm")]
+    measured = run_watched("one report in a warm worker (corpus, one by one)", script, checkout.env)
+    measured.notes.append(warm_summary(measured.output))
+    return measured
 
 
 def validate_only(current: Checkout, synth: Path, jobs: int, count: int) -> tuple[Measured, dict]:
@@ -386,6 +437,9 @@ def table(rows: list[Measured], header: str) -> list[str]:
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_warm":
+        warm_worker(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "_validate":
         parser = argparse.ArgumentParser()
         parser.add_argument("command")
@@ -467,6 +521,7 @@ def main() -> None:
             else:
                 measured.append(Measured("full render, sample, Dask", [], notes=[f"run --executor dask {NOT_AVAILABLE}"]))
         if not args.skip_corpus:
+            measured.append(one_report_warm(current, work))
             measured += corpus(current, work, args.jobs, "this checkout")
             if args.baseline:
                 measured += corpus(Checkout(args.baseline.resolve()), work, args.jobs, f"baseline {args.baseline}")

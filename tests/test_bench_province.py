@@ -66,3 +66,21 @@ class TestReportsRun:
 
     def test_no_summary_is_unknown(self):
         assert province._reports_run("错误") == "?"
+
+
+class TestWarmSummary:
+    def test_the_median_and_the_largest_of_the_rendered_reports(self):
+        lines = [
+            {"report": "a 2021", "status": "rendered", "wall": 3.0, "cpu": 4.0},
+            {"report": "a 2022", "status": "ValidationFailed", "wall": 9.0, "cpu": 9.0},
+            {"report": "a 2023", "status": "rendered", "wall": 2.0, "cpu": 2.5},
+            {"report": "a 2024", "status": "rendered", "wall": 4.5, "cpu": 5.0},
+        ]
+        output = "warming up\n" + "\n".join(json.dumps(line) for line in lines)
+        assert province.warm_summary(output) == (
+            "3 rendered reports, each checked on its own: wall median 3.00 s, max 4.50 s; "
+            "CPU (with its kernel) median 4.00 s, max 5.00 s"
+        )
+
+    def test_no_rendered_report(self):
+        assert province.warm_summary('{"report": "a 2021", "status": "DataError", "wall": 1, "cpu": 1}') == "no report rendered"
