@@ -14,7 +14,8 @@ Measures, each in a folder of its own under a temporary work folder:
      side by side, with --baseline PATH (an older checkout: its own src/, params/, data/, notebooks/, expectations/).
 
 For each: wall time, CPU time of the whole process tree and peak memory per worker (the largest sum of the resident
-memory of a worker process and its kernels, sampled every 0.2 s). An option a checkout does not have (validate --all,
+memory of a worker process and its kernels, sampled every 0.2 s; a child forked and not yet started, which shares the
+worker's pages, is not counted again). An option a checkout does not have (validate --all,
 --executor) is reported as "not available in this checkout"; validate-only then runs in this script's own pool of
 processes (the package's load_report + validate), so that the findings can still be checked.
 
@@ -84,6 +85,17 @@ def _tree(process: psutil.Process) -> list[psutil.Process]:
         return []
 
 
+def _forked(process: psutil.Process) -> bool:
+    """A worker's child forked and not yet replaced by the program it runs (a subprocess starting, such as
+    ``fc-match``): its resident pages are the worker's, shared, and counting them again would double the worker for
+    that instant."""
+    try:
+        parent = process.parent()
+        return parent is not None and process.cmdline() == parent.cmdline()
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return True
+
+
 def _rss(processes: Sequence[psutil.Process], cpu: dict[int, float]) -> int:
     total = 0
     for p in processes:
@@ -95,6 +107,12 @@ def _rss(processes: Sequence[psutil.Process], cpu: dict[int, float]) -> int:
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
     return total
+
+
+def _worker_tree(worker: psutil.Process) -> list[psutil.Process]:
+    """A worker and its descendants (its kernels), without a child forked and not yet started (``_forked``)."""
+    worker_and_descendants = _tree(worker)
+    return worker_and_descendants[:1] + [p for p in worker_and_descendants[1:] if not _forked(p)]
 
 
 def _workers(root: psutil.Process) -> list[psutil.Process]:
@@ -129,7 +147,7 @@ def run_watched(name: str, command: list[str], env: dict, *, worker_roots: Seque
         total = _rss(_tree(root), cpu) + sum(_rss(_tree(w), cpu) for w in worker_roots)
         result.peak_mb = max(result.peak_mb, total / 2**20)
         for child in _workers(root) if not worker_roots else list(worker_roots):
-            workers[child.pid] = max(workers.get(child.pid, 0), _rss(_tree(child), {}))
+            workers[child.pid] = max(workers.get(child.pid, 0), _rss(_worker_tree(child), {}))
         time.sleep(SAMPLE_EVERY)
     reader.join()
     result.wall_s = round(time.perf_counter() - start, 2)
