@@ -72,6 +72,7 @@ def executed(monkeypatch):
         nbformat.write(new_notebook(cells=[new_markdown_cell(f"{notebook.stem} 的内容")]), output)
 
     monkeypatch.setattr(kernel, "execute", execute)
+    monkeypatch.setattr(kernel.Kernel, "start", lambda self, cwd=None: None)  # no kernel process for the fake notebooks
 
     def write_pdf(html, path, base_url):
         path.write_bytes(b"%PDF-fake")
@@ -129,6 +130,14 @@ class TestRunReport:
         assert outputs <= {p.name for p in final.iterdir()}
         assert len(list((final / "sections").glob("*.html"))) == n
         assert sorted(p.name for p in final.parent.iterdir()) == [".2017.lock", ".2017.result.json", "2017"]
+
+    def test_the_kernel_starts_in_the_notebooks_folder_before_the_checks_run(self, dongyang_copy, executed, monkeypatch):
+        """So that it imports what the notebooks need while the checks run in this process."""
+        order = []
+        monkeypatch.setattr(kernel.Kernel, "start", lambda self, cwd=None: order.append(("kernel", cwd)))
+        monkeypatch.setattr(checks, "validate", lambda report: order.append(("checks", None)) or FakeValidation(True))
+        run(dongyang_copy)
+        assert order == [("kernel", dongyang_copy.resolve() / "notebooks"), ("checks", None)]
 
     def test_the_urls_the_pdf_printer_refused_are_named(self, dongyang_copy, checked, executed):
         executed.refused = ["file:///etc/passwd", "http://example.invalid/x.css"]

@@ -131,12 +131,14 @@ class Kernel:
         finally:
             shutil.rmtree(self.sockets, ignore_errors=True)
 
-    def start(self) -> None:
-        """Start the kernel's process, without waiting for it to be ready (it runs its ``startup`` meanwhile)."""
+    def start(self, *, cwd: Path | None = None) -> None:
+        """Start the kernel's process in ``cwd``, without waiting for it to be ready (it runs its ``startup``
+        meanwhile)."""
         from jupyter_client.utils import run_sync
 
         if not self.km.has_kernel:
-            run_sync(self.km.start_kernel)(**self._start_arguments())
+            where = {"cwd": str(cwd)} if cwd is not None else {}
+            run_sync(self.km.start_kernel)(**self._start_arguments(), **where)
 
     def _start_arguments(self) -> dict:
         return {"extra_arguments": [f"--IPKernelApp.exec_lines={self.startup}"]} if self.startup else {}

@@ -1,8 +1,8 @@
 """The run of one report, as a sequence of steps (``run_report``):
 
     unchanged_result → load → check_suites → font → tell_notes → BuildDir (lock, build folder) → made_meanwhile
-    → validate → execute → stop_if_invalid → render_html → render_pdf → render_docx → record_manifest → publish
-    → finish
+    → kernel (started, or the warm one reset) → validate → execute → stop_if_invalid → render_html → render_pdf
+    → render_docx → record_manifest → publish → finish
 
 Every run builds into a fresh folder beside the final one and only moves it into place when everything
 succeeded, so a failed or interrupted run never deletes or half-overwrites the outputs of the last good run.
@@ -48,9 +48,11 @@ from nianbao.run.context import RunContext
 from nianbao.run.limits import time_limit
 from nianbao.run.status import RunResult, Section, Stage, StageCallback, Status
 from nianbao.run.unchanged import made_meanwhile, unchanged_result
+from nianbao.run.warm import kernel_for_report
 
 if TYPE_CHECKING:
     from nianbao.checks.validate import Validation
+    from nianbao.run.kernel import Kernel
 
 Executed = list[tuple[NotebookSpec, nbformat.NotebookNode]]  # the executed notebooks of a report, in order
 
@@ -141,8 +143,9 @@ def steps(ctx: RunContext) -> RunResult:
         if build.waited and (result := made_meanwhile(ctx)) is not None:
             return result
         work = Work(report, font, build, faces)
-        validation = validate(ctx, work)
-        executed = execute(ctx, work, validation)
+        with kernel_for_report(ctx.layout.notebooks_dir) as kernel:  # it starts while the checks run
+            validation = validate(ctx, work)
+            executed = execute(ctx, work, validation, kernel)
         stop_if_invalid(ctx, work, validation, executed)
         html = render_html(ctx, work, executed)
         render_pdf(ctx, work, html)
@@ -209,24 +212,21 @@ def notebooks_to_run(report: Report, validation: Validation) -> list[NotebookSpe
     return notebooks if validation.success else notebooks[:1]
 
 
-def execute(ctx: RunContext, work: Work, validation: Validation) -> Executed:
-    """Run ``notebooks_to_run`` one after the other in one kernel, into the build's notebooks folder. An
+def execute(ctx: RunContext, work: Work, validation: Validation, kernel: Kernel) -> Executed:
+    """Run ``notebooks_to_run`` one after the other in ``kernel``, into the build's notebooks folder. An
     ExecutionError names the partly executed notebook where the failed build will be kept."""
-    from nianbao.run.warm import kernel_for_report
-
     params, build = work.report.params, work.build
     parameters = {"body": params.body, "year": params.year, "root": str(ctx.layout.root), "output_dir": str(build.path)}
     notebooks = notebooks_to_run(work.report, validation)
     executed: Executed = []
-    with kernel_for_report(ctx.layout.notebooks_dir) as kernel:
-        for index, spec in enumerate(notebooks, start=1):
-            ctx.say(f"执行 {spec.file}（{index}/{len(notebooks)}）")
-            ctx.at(Section(index, len(notebooks)))
-            target = build.path / EXECUTED_DIR / spec.file
-            notebook = ctx.layout.notebook(spec.file)
-            timeout = params.execution_timeout
-            kernel.execute(notebook, target, parameters, cwd=ctx.layout.notebooks_dir, timeout=timeout, kept=build.kept(target))
-            executed.append((spec, nbformat.read(target, as_version=4)))
+    for index, spec in enumerate(notebooks, start=1):
+        ctx.say(f"执行 {spec.file}（{index}/{len(notebooks)}）")
+        ctx.at(Section(index, len(notebooks)))
+        target = build.path / EXECUTED_DIR / spec.file
+        notebook = ctx.layout.notebook(spec.file)
+        timeout = params.execution_timeout
+        kernel.execute(notebook, target, parameters, cwd=ctx.layout.notebooks_dir, timeout=timeout, kept=build.kept(target))
+        executed.append((spec, nbformat.read(target, as_version=4)))
     return executed
 
 

@@ -128,9 +128,11 @@ def _kernel_ready() -> Kernel:
 @contextlib.contextmanager
 def kernel_for_report(cwd: Path) -> Iterator[Kernel]:
     """A kernel for one report's notebooks, run in ``cwd``: the process's warm kernel, reset, when warm state is
-    enabled, else a kernel of its own, shut down after. A warm kernel is shut down when the block raises."""
+    enabled, else a kernel of its own, started (not waited for: it imports what the notebooks need as it starts,
+    while the block goes on) and shut down after. A warm kernel is shut down when the block raises."""
     if not _enabled:
-        with Kernel() as kernel:
+        with Kernel(startup=PREPARE) as kernel:
+            kernel.start(cwd=cwd)
             yield kernel
         return
     kernel = launch()
