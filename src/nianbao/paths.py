@@ -96,14 +96,17 @@ class ProjectLayout:
         found = (int(path.stem) for path in self.body_params_dir(body).glob("*.yaml") if path.stem.isdigit())
         return sorted(year for year in found if until is None or year <= until)
 
+    def year_inputs(self, body: str, year: int) -> list[Path]:
+        """The project files of one year of ``body``: its params file and every file of its data folder."""
+        return [self.params_file(body, year), *_files(self.data_dir(body, year))]
+
     def report_inputs(self, body: str, year: int, era: str | None) -> list[Path]:
         """Every project file the outputs of ``body`` ``year`` are made from: the params and data of this year and
         the same body's earlier years (the year-on-year comparison, cross-year checks and trend read them), the
         notebooks and the expectation suites of the era."""
         files: list[Path] = []
         for earlier in self.years(body, year):
-            files.append(self.params_file(body, earlier))
-            files += _files(self.data_dir(body, earlier))
+            files += self.year_inputs(body, earlier)
         files += sorted(self.notebooks_dir.glob("*.ipynb"))
         files += sorted(self.suites_dir(era).glob("*.json")) if era else []
         return files

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from helpers import copy_project
 from nianbao.formats import load_indicators
 from nianbao.inputs.report import load_report
 from nianbao.present import years
@@ -62,3 +63,21 @@ class TestTrend:
 
     def test_trend_stops_at_the_report_year(self, root):
         assert years.trend(root, "pingtan", 2013).years == [2011, 2012, 2013]
+
+    def test_a_year_whose_files_changed_is_read_again(self, tmp_path):
+        """A year is read once per content of its files (a warm kernel runs every year of a body)."""
+        project = copy_project(tmp_path / "project", reports=[("pingtan", 2021), ("pingtan", 2022)])
+        assert years.trend(project, "pingtan", 2022).values["applications_received"][2021] == Decimal(70)
+        requests = project / "data/pingtan/2021/requests.csv"
+        rows = requests.read_text(encoding="utf-8").splitlines()
+        rows = [_with_new_total(row, "700") if row.startswith("一、本年新收") else row for row in rows]
+        requests.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        assert years.trend(project, "pingtan", 2022).values["applications_received"][2021] == Decimal(700)
+        (project / "data/pingtan/2021/requests.csv").unlink()
+        again = years.trend(project, "pingtan", 2022)
+        assert again.values["applications_received"][2021] is None and "2021年的数据无法读取" in again.notes[0]
+
+
+def _with_new_total(row: str, total: str) -> str:
+    """A row of requests.csv with its total (the last column) replaced."""
+    return ",".join([*row.split(",")[:-1], total])

@@ -73,11 +73,12 @@ def _exporter():
 SCROLL_CLASS = "table-scroll"
 
 
+@functools.lru_cache(maxsize=256)
 def scroll_tables(fragment: str) -> str:
     """``fragment`` with every table in a container that scrolls sideways when the table is wider than the page
     (``div.table-scroll``: a keyboard-focusable region named after the table's caption). The table is left as it
     is; a table already in such a container is not wrapped again. Parsed, not matched as text, so that markup in an
-    attribute value stays there."""
+    attribute value stays there. Kept per fragment: a report's sections and the report show the same outputs."""
     if "<table" not in fragment:
         return fragment
     from bs4 import BeautifulSoup

@@ -7,6 +7,7 @@ say why (the indicator's note for that era), never an estimate.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -140,14 +141,43 @@ def trend(root: ProjectLayout | Path | str, body: str, until: int) -> Trend:
     values: dict[str, dict[int, Decimal | None]] = {i.id: {} for i in indicators.indicators}
     eras, notes = {}, []
     for year in years:
-        try:
-            report = load_report(layout, body, year, previous=False)
-        except InputError as exc:
-            notes.append(f"{year}年的数据无法读取，趋势中留空: {exc.message}")
-            for indicator in indicators.indicators:
-                values[indicator.id][year] = None
-            continue
-        eras[year] = report.format.era
+        era, year_values, note = _year(layout, body, year)
+        if era is not None:
+            eras[year] = era
+        if note is not None:
+            notes.append(note)
         for indicator in indicators.indicators:
-            values[indicator.id][year] = indicator_value(report, indicator)
+            values[indicator.id][year] = year_values.get(indicator.id)
     return Trend(body=body, years=years, eras=eras, values=values, notes=notes)
+
+
+YearValues = tuple[Era | None, dict[str, Decimal | None], str | None]  # the era, the indicators, a note
+
+
+def _year(layout: ProjectLayout, body: str, year: int) -> YearValues:
+    """The era and indicators of one year of ``body``, or the note saying it did not load. Kept per content of the
+    year's files (their inode, size and modification time), so that a kernel running every year of a body reads
+    each earlier year once."""
+    try:
+        stamp = tuple((str(path), *_stat(path)) for path in layout.year_inputs(body, year))
+    except OSError:
+        return _year_read(layout, body, year)
+    return _year_kept(layout, body, year, stamp)
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+@functools.lru_cache(maxsize=1024)
+def _year_kept(layout: ProjectLayout, body: str, year: int, stamp: tuple) -> YearValues:
+    return _year_read(layout, body, year)
+
+
+def _year_read(layout: ProjectLayout, body: str, year: int) -> YearValues:
+    try:
+        report = load_report(layout, body, year, previous=False)
+    except InputError as exc:
+        return None, {}, f"{year}年的数据无法读取，趋势中留空: {exc.message}"
+    return report.format.era, {i.id: indicator_value(report, i) for i in load_indicators().indicators}, None

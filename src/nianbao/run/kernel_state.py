@@ -2,7 +2,8 @@
 ``reset`` before each report, so that a report finds the kernel as a fresh one would be: no variables, no open
 figures, matplotlib's settings as they were before the first report, the working folder of the notebooks, and the
 execution count at 1. Modules stay imported (what makes the kernel warm); the package's modules hold no state that
-depends on a report (their caches are of the package's own declarations)."""
+depends on a report: their caches are of the package's own declarations, or kept under the content of the files they
+read (the years of the trend, ``present.years``)."""
 
 from __future__ import annotations
 
