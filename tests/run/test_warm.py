@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from nianbao.errors import ExecutionError
@@ -66,3 +69,16 @@ class TestKept:
         with warm.kernel_for_report(tmp_path) as own:
             own.run_code("assert 1", timeout=60)
         assert own is not kernel and not own.km.has_kernel
+
+
+class TestSettle:
+    @pytest.mark.parametrize(
+        "code",
+        ["from nianbao.run import warm\nwarm.enable()", "from nianbao.run import kernel_state\nkernel_state.prepare()"],
+        ids=["warm worker", "kernel"],
+    )
+    def test_what_a_warm_process_holds_is_left_out_of_the_collectors_scans(self, code):
+        """Each collection of a report's garbage would otherwise walk every imported module's objects again."""
+        probe = f"import gc\nbefore = gc.get_freeze_count()\n{code}\nprint(before, gc.get_freeze_count() > 10000)"
+        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+        assert result.stdout.split() == ["0", "True"], result.stdout + result.stderr

@@ -14,7 +14,10 @@ _settings: dict[str, Any] = {}
 
 
 def prepare() -> None:
-    """Import what every report's notebooks import and remember matplotlib's settings before any report."""
+    """Import what every report's notebooks import and remember matplotlib's settings before any report; leave what
+    the kernel holds then out of the garbage collector's scans (``gc.freeze``: see ``warm.settle``)."""
+    import gc
+
     import matplotlib
     import matplotlib.pyplot  # noqa: F401  (selects the inline backend, which may change the settings)
 
@@ -22,6 +25,8 @@ def prepare() -> None:
 
     _settings.clear()
     _settings.update(dict(matplotlib.rcParams.items()))
+    gc.collect()
+    gc.freeze()
 
 
 def reset(cwd: str) -> None:
