@@ -74,8 +74,12 @@ class TestKept:
 class TestSettle:
     @pytest.mark.parametrize(
         "code",
-        ["from nianbao.run import warm\nwarm.enable()", "from nianbao.run import kernel_state\nkernel_state.prepare()"],
-        ids=["warm worker", "kernel"],
+        [
+            "from nianbao.run import warm\nwarm.enable()",
+            "from nianbao.run import kernel_state\nkernel_state.prepare()",
+            "import pandas, weasyprint\nimport nianbao.run.preload",
+        ],
+        ids=["warm worker", "kernel", "fork server"],
     )
     def test_what_a_warm_process_holds_is_left_out_of_the_collectors_scans(self, code):
         """Each collection of a report's garbage would otherwise walk every imported module's objects again."""

@@ -257,7 +257,7 @@ def _in_processes(
     from nianbao.run import warm
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(warm.IMPORTS))  # imported once, in the fork server, not once per worker
+    context.set_forkserver_preload([*warm.IMPORTS, "nianbao.run.preload"])  # imported once, not once per worker
     with context.Manager() as manager:
         events = manager.Queue()
         workers: set[int] = set()
