@@ -99,9 +99,9 @@ def _manager_class() -> type:
 
 
 class Kernel:
-    """One kernel for the notebooks of one report (or, kept warm, of many): started by the first notebook, shut down
-    on exit. The notebooks run in it and the code it is given (``run_code``) talk to it through one client (see
-    ``_manager_class``)."""
+    """One kernel for the notebooks of one report (or, kept warm, of many): started by ``start``, or by the first
+    code or notebook run in it, and shut down on exit. The notebooks run in it and the code it is given
+    (``run_code``) talk to it through one client (see ``_manager_class``)."""
 
     def __init__(self, *, startup: str = "") -> None:
         """``startup``: code the kernel runs as it starts, before it answers (one line of Python)."""
