@@ -86,9 +86,9 @@ def _tree(process: psutil.Process) -> list[psutil.Process]:
 
 
 def _forked(process: psutil.Process) -> bool:
-    """A worker's child forked and not yet replaced by the program it runs (a subprocess starting, such as
-    ``fc-match``): its resident pages are the worker's, shared, and counting them again would double the worker for
-    that instant."""
+    """A worker's child forked and not yet replaced by the program it runs (a subprocess starting, such as ``git``
+    for the manifest): its resident pages are the worker's, shared, and counting them again would double the worker
+    for that instant."""
     try:
         parent = process.parent()
         return parent is not None and process.cmdline() == parent.cmdline()

@@ -1,7 +1,8 @@
 """Warm state of a worker process: what every report needs and a cold run pays for again and again, made once per
 process and kept across the reports the process runs.
 
-- the kernel: started once, its imports (pandas, seaborn, matplotlib, the package) done once; before each report
+- the kernel: started once (``launch``), its imports (pandas, seaborn, matplotlib, the package) done once as it
+  starts and left out of its garbage collector's scans, as the process's own are (``settle``); before each report
   its namespace is reset (``kernel_state.reset``: no variables, no figures, matplotlib settings and working folder
   as before the first report, execution count at 1). A kernel whose report raised is shut down and the next report
   starts a new one, so that nothing a failed run left (a half-run cell, a dead or timed-out kernel) is reused;
@@ -96,7 +97,7 @@ IMPORTS = (
 thread and opens nothing, so that forking after is safe."""
 
 
-PREPARE = "from nianbao.run import kernel_state; kernel_state.prepare()"  # what a warm kernel runs as it starts
+PREPARE = "from nianbao.run import kernel_state; kernel_state.prepare()"  # what a report's kernel runs as it starts
 
 
 def warm_up() -> None:
