@@ -46,6 +46,12 @@ class TestKernelForReport:
                 timeout=60,
             )
 
+    def test_the_reset_waits_for_the_first_code_so_that_the_block_need_not_wait_for_the_kernel(self, kept, tmp_path):
+        with warm.kernel_for_report(tmp_path) as kernel:
+            assert kernel.pending is not None and "kernel_state.reset" in kernel.pending[0]  # queued, not run
+            kernel.run_code("import os\nassert os.getcwd() == " + repr(str(tmp_path)), timeout=60)
+            assert kernel.pending is None
+
     def test_a_kernel_whose_report_raised_is_not_reused(self, kept, tmp_path):
         with pytest.raises(RuntimeError), warm.kernel_for_report(tmp_path) as kernel:
             raise RuntimeError("the report failed")

@@ -226,6 +226,7 @@ def _run_jobs(
 
         results = []
         with warm.kept():
+            warm.launch()  # it starts while the first share is checked
             for share in shares(batch, jobs, 1):
                 _prepare(batch, share)
                 results += [_in_this_process(batch, job, log=log, stage=stage) for job in share]

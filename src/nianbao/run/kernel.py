@@ -108,6 +108,7 @@ class Kernel:
         self.sockets = Path(tempfile.mkdtemp(prefix="nianbao-kernel-"))
         self.km = _manager_class()(kernel_name=KERNEL, transport="ipc", ip=str(self.sockets / "kernel"))
         self.startup = startup
+        self.pending: tuple[str, float] | None = None  # code to run before the next (``then``)
 
     def __enter__(self) -> Kernel:
         return self
@@ -143,12 +144,26 @@ class Kernel:
     def _start_arguments(self) -> dict:
         return {"extra_arguments": [f"--IPKernelApp.exec_lines={self.startup}"]} if self.startup else {}
 
+    def then(self, code: str, *, timeout: float) -> None:
+        """Run ``code`` (as ``run_code``) before the next code or notebook run in this kernel, not now: the caller
+        goes on while the kernel may still be starting."""
+        self.pending = (code, timeout)
+
     def run_code(self, code: str, *, timeout: float) -> None:
         """Run ``code`` silently (no output, no history, no execution count), starting the kernel if it has not
-        started. ExecutionError when the code raised or did not finish within ``timeout`` seconds."""
+        started, after the code given to ``then``. ExecutionError when the code raised or did not finish within
+        ``timeout`` seconds."""
         from jupyter_client.utils import run_sync
 
+        self._run_pending()
         run_sync(self._run_code)(code, timeout)
+
+    def _run_pending(self) -> None:
+        from jupyter_client.utils import run_sync
+
+        if self.pending is not None:
+            (code, timeout), self.pending = self.pending, None
+            run_sync(self._run_code)(code, timeout)
 
     async def _run_code(self, code: str, timeout: float) -> None:
         if not self.km.has_kernel:
@@ -169,7 +184,8 @@ class Kernel:
     def execute(
         self, notebook: Path, output: Path, parameters: dict, *, cwd: Path, timeout: int, kept: Path | None = None
     ) -> None:
-        """``execute`` in this kernel."""
+        """``execute`` in this kernel, after the code given to ``then``."""
+        self._run_pending()
         execute(notebook, output, parameters, cwd=cwd, timeout=timeout, kernel=self, kept=kept)
 
 

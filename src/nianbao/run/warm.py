@@ -140,9 +140,10 @@ def _kernel_ready() -> Kernel:
 
 @contextlib.contextmanager
 def kernel_for_report(cwd: Path) -> Iterator[Kernel]:
-    """A kernel for one report's notebooks, run in ``cwd``: the process's warm kernel, reset, when warm state is
-    enabled, else a kernel of its own, started (not waited for: it imports what the notebooks need as it starts,
-    while the block goes on) and shut down after. A warm kernel is shut down when the block raises."""
+    """A kernel for one report's notebooks, run in ``cwd``: the process's warm kernel, reset before the first code
+    or notebook run in it (``Kernel.then``), when warm state is enabled, else a kernel of its own, started and shut
+    down after. Neither is waited for: a kernel that is starting imports what the notebooks need while the block goes
+    on (the report's checks). A warm kernel is shut down when the block raises."""
     if not _enabled:
         with Kernel(startup=PREPARE) as kernel:
             kernel.start(cwd=cwd)
@@ -150,7 +151,7 @@ def kernel_for_report(cwd: Path) -> Iterator[Kernel]:
         return
     kernel = launch()
     try:
-        kernel.run_code(f"from nianbao.run import kernel_state\nkernel_state.reset({str(cwd)!r})", timeout=RESET_TIMEOUT)
+        kernel.then(f"from nianbao.run import kernel_state\nkernel_state.reset({str(cwd)!r})", timeout=RESET_TIMEOUT)
         yield kernel
     except BaseException as exc:
         close(interrupted=isinstance(exc, KeyboardInterrupt))
