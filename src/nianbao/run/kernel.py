@@ -137,12 +137,13 @@ class Kernel:
         meanwhile)."""
         from jupyter_client.utils import run_sync
 
-        if not self.km.has_kernel:
-            where = {"cwd": str(cwd)} if cwd is not None else {}
-            run_sync(self.km.start_kernel)(**self._start_arguments(), **where)
+        run_sync(self._start)(cwd)
 
-    def _start_arguments(self) -> dict:
-        return {"extra_arguments": [f"--IPKernelApp.exec_lines={self.startup}"]} if self.startup else {}
+    async def _start(self, cwd: Path | None = None) -> None:
+        if not self.km.has_kernel:
+            startup = {"extra_arguments": [f"--IPKernelApp.exec_lines={self.startup}"]} if self.startup else {}
+            where = {"cwd": str(cwd)} if cwd is not None else {}
+            await self.km.start_kernel(**startup, **where)
 
     def then(self, code: str, *, timeout: float) -> None:
         """Run ``code`` (as ``run_code``) before the next code or notebook run in this kernel, not now: the caller
@@ -166,8 +167,7 @@ class Kernel:
             run_sync(self._run_code)(code, timeout)
 
     async def _run_code(self, code: str, timeout: float) -> None:
-        if not self.km.has_kernel:
-            await self.km.start_kernel(**self._start_arguments())
+        await self._start()
         client = self.km.client()
         client.start_channels()
         try:

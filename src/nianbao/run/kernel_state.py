@@ -15,18 +15,16 @@ _settings: dict[str, Any] = {}
 
 def prepare() -> None:
     """Import what every report's notebooks import and remember matplotlib's settings before any report; leave what
-    the kernel holds then out of the garbage collector's scans (``gc.freeze``: see ``warm.settle``)."""
-    import gc
-
+    the kernel holds then out of the garbage collector's scans (``warm.settle``)."""
     import matplotlib
     import matplotlib.pyplot  # noqa: F401  (selects the inline backend, which may change the settings)
 
     import nianbao.present.session  # noqa: F401  (pandas, seaborn, nbformat, the renderers)
+    from nianbao.run.warm import settle
 
     _settings.clear()
     _settings.update(dict(matplotlib.rcParams.items()))
-    gc.collect()
-    gc.freeze()
+    settle()
 
 
 def reset(cwd: str) -> None:
