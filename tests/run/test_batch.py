@@ -11,7 +11,7 @@ import pytest
 from nianbao.errors import ExitCode, ReportNotFound, ValidationFailed
 from nianbao.paths import ProjectLayout
 from nianbao.run import batch
-from nianbao.run.batch import Batch, Job, report_result, run_all, shares
+from nianbao.run.batch import Batch, Group, Job, groups, report_result, run_all
 from nianbao.run.cache import era_named, run_key
 from nianbao.run.status import RunResult, Section, Stage, Status
 
@@ -114,27 +114,100 @@ class TestRunAll:
         assert written == [tmp_path / "out"] * 2
 
 
-class TestShares:
+class TestGroups:
     def _jobs(self, project):
         return [Job(body, year) for body, year in ProjectLayout.at(project).reports()]
 
-    def test_one_era_a_share_split_over_the_workers_largest_first(self, project):
+    def test_one_era_a_group_split_in_a_share_per_worker_largest_first(self, project):
         jobs = self._jobs(project)
         layout = ProjectLayout.at(project)
-        cut = shares(Batch(project), jobs, 2)
-        assert sorted((j.body, j.year) for share in cut for j in share) == sorted((j.body, j.year) for j in jobs)
-        for share in cut:
-            assert len({era_named(layout.params_file(j.body, j.year)) for j in share}) == 1
-        assert [len(share) for share in cut] == sorted((len(share) for share in cut), reverse=True)
-        by_era: dict[str, list[int]] = {}
-        for share in cut:
-            by_era.setdefault(era_named(layout.params_file(share[0].body, share[0].year)), []).append(len(share))
-        assert all(len(sizes) <= 2 for sizes in by_era.values()) and len(by_era) == 3  # an era split over 2 workers
+        cut = groups(Batch(project), jobs, 2)
+        assert sorted((j.body, j.year) for group in cut for j in group.jobs) == sorted((j.body, j.year) for j in jobs)
+        for group in cut:
+            assert len({era_named(layout.params_file(j.body, j.year)) for j in group.jobs}) == 1
+            assert [j for share in group.shares for j in share] == group.jobs
+            assert len(group.shares) == min(2, len(group.jobs))  # split evenly over the 2 workers
+            assert max(map(len, group.shares)) - min(map(len, group.shares)) <= 1
+        assert len(cut) == 3  # one group per era: each era checked once
+        assert [len(group.jobs) for group in cut] == sorted((len(group.jobs) for group in cut), reverse=True)
 
-    def test_no_share_above_the_limit(self, project, monkeypatch):
-        monkeypatch.setattr(batch, "SHARE", 2)
-        cut = shares(Batch(project), self._jobs(project), 1)
-        assert max(len(share) for share in cut) == 2 and sum(len(share) for share in cut) == len(self._jobs(project))
+    def test_no_group_above_the_limit(self, project, monkeypatch):
+        monkeypatch.setattr(batch, "GROUP", 2)
+        cut = groups(Batch(project), self._jobs(project), 1)
+        assert max(len(group.jobs) for group in cut) == 2 and sum(len(group.jobs) for group in cut) == len(self._jobs(project))
+        assert all(group.shares == [group.jobs] for group in cut)  # one worker: one share, the group
+
+
+class _Pool:
+    """A pool that runs nothing until told: what was submitted, in order, each with a future set by ``finish``."""
+
+    def __init__(self):
+        self.submitted = []
+
+    def submit(self, fn, *args):
+        future = Future()
+        self.submitted.append((fn.__name__, args, future))
+        return future
+
+    def finish(self, index, result=None, error=None):
+        future = self.submitted[index][2]
+        future.set_exception(error) if error is not None else future.set_result(result)
+
+
+class TestSchedule:
+    def _groups(self):
+        a = [Job("a", 2020, "ka"), Job("b", 2020, "kb"), Job("c", 2020, "kc")]
+        d = [Job("d", 2021, "kd"), Job("e", 2021, "ke")]
+        f = [Job("f", 2019, "kf")]
+        return [Group(a, [a[:2], a[2:]]), Group(d, [d[:1], d[1:]]), Group(f, [f])]
+
+    def test_a_check_per_worker_first_then_each_groups_shares_with_their_validations_then_the_next_check(self):
+        pool, events = _Pool(), object()
+        a, d, f = self._groups()
+        schedule = batch._Schedule(pool, Batch("root"), [a, d, f], events, ahead=2)
+        assert [(name, args[1]) for name, args, _ in pool.submitted] == [("_check", a.jobs), ("_check", d.jobs)]
+        assert schedule.advance() is False  # nothing came back yet
+        pool.finish(1, {("d", 2021, "kd"): "vd", ("e", 2021, "ke"): "ve"})  # the second group's check came back first
+        assert schedule.advance() is False
+        assert [(name, args[1]) for name, args, _ in pool.submitted[2:]] == [
+            ("_worker", d.shares[0]),
+            ("_worker", d.shares[1]),
+            ("_check", f.jobs),  # after the runs it makes possible
+        ]
+        assert pool.submitted[2][1][3] == {("d", 2021, "kd"): "vd"} and pool.submitted[3][1][3] == {("e", 2021, "ke"): "ve"}
+        pool.finish(0, error=RuntimeError("the check failed"))  # its reports validate on their own
+        pool.finish(4, {})
+        schedule.advance()
+        runs = [(args[1], args[3]) for name, args, _ in pool.submitted if name == "_worker"]
+        assert (a.shares[0], {}) in runs and (a.shares[1], {}) in runs and (f.jobs, {}) in runs
+        assert len(pool.submitted) == 2 + 2 + 1 + 2 + 1  # every group checked once, every share run once
+        results = {}
+        for index, (name, args, _) in enumerate(pool.submitted):
+            if name == "_worker":
+                results[index] = [RunResult(j.body, j.year, Status.RENDERED, None) for j in args[1]]
+        for index in list(results)[:-1]:
+            pool.finish(index, results[index])
+        assert schedule.advance() is False  # a share still runs
+        pool.finish(list(results)[-1], results[list(results)[-1]])
+        assert schedule.advance() is True
+        assert sorted(r.body for r in schedule.results()) == ["a", "b", "c", "d", "e", "f"]
+
+
+class TestWorkerStarted:
+    def test_a_worker_takes_a_kernel_the_parent_started_or_starts_its_own(self, monkeypatch):
+        from nianbao.run import warm
+
+        taken = []
+        monkeypatch.setattr(warm, "enable", lambda: None)
+        monkeypatch.setattr(warm, "adopt", lambda handoff: taken.append(("adopt", handoff)))
+        monkeypatch.setattr(warm, "launch", lambda: taken.append(("launch", None)))
+        monkeypatch.setattr(batch.signal, "signal", lambda *args: None)
+        events, kernels = queue.Queue(), queue.Queue()
+        kernels.put("handoff")
+        batch._worker_started(events, kernels)
+        batch._worker_started(events, kernels)
+        assert taken == [("adopt", "handoff"), ("launch", None)]
+        assert [events.get_nowait()[0] for _ in range(2)] == ["pid", "pid"]
 
 
 class TestRelay:
@@ -143,12 +216,17 @@ class TestRelay:
         events.put(("log", "a", 2020, "[a 2020] 执行"))
         events.put(("stage", "a", 2020, Section(1, 2)))
         events.put(("pid", "", 0, 4242))
-        done = Future()
-        done.set_result(RunResult("a", 2020, Status.RENDERED, None))
+        advanced = []
         lines, stages, workers = [], [], set()
-        batch._relay(events, [done], workers, log=lines.append, stage=lambda *event: stages.append(event))
+
+        def advance():
+            advanced.append(events.qsize())
+            return events.empty()
+
+        batch._relay(events, advance, workers, log=lines.append, stage=lambda *event: stages.append(event))
         assert lines == ["[a 2020] 执行"] and stages == [("a", 2020, Section(1, 2))]
         assert workers == {4242}
+        assert advanced == [2, 1, 0, 0]  # after each event, and once the queue is empty
 
 
 def _rendered(layout: ProjectLayout, body: str, year: int, key: str) -> None:

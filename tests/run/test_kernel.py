@@ -1,6 +1,9 @@
-"""kernel.py: the errors of a notebook run in words (which notebook, which cell, where it is kept), without a kernel."""
+"""kernel.py: the errors of a notebook run in words (which notebook, which cell, where it is kept), without a kernel;
+one client per kernel; a kernel handed from the process that started it to another."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -94,3 +97,58 @@ class TestKernel:
             assert len(made) == 1 and made[0].channels_running
             assert "2" in nbformat.read(tmp_path / "out1.ipynb", as_version=4).cells[1].outputs[0]["text"]
         assert not made[0].channels_running
+
+
+def _adopt_and_run(handoff, results):
+    """In another process: take the kernel over, ask its pid, and shut it down."""
+    from jupyter_client.utils import run_sync
+
+    taken = kernel.Kernel.adopt(handoff)
+    taken.run_code("import os\nopen('pid', 'w').write(str(os.getpid()))", timeout=60)
+    results.put(run_sync(taken.km.is_alive)())
+    taken.close()
+    results.put(taken.km.has_kernel)
+
+
+class TestHandoff:
+    def test_a_kernel_started_here_is_run_and_shut_down_by_another_process_and_reaped_here(self, tmp_path):
+        """A batch's parent starts the workers' kernels while the fork server imports; each worker takes one over."""
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        results = context.Queue()
+        with kernel.Kernel() as started:
+            started.start(cwd=tmp_path)
+            handoff = started.handoff()
+            other = context.Process(target=_adopt_and_run, args=(handoff, results))
+            other.start()
+            assert results.get(timeout=120) is True  # alive, as the other process sees it
+            assert results.get(timeout=60) is False  # shut down by the other process
+            other.join(timeout=60)
+            assert (tmp_path / "pid").read_text() == str(handoff.pid)  # the code ran in the kernel started here
+            assert not kernel._running(handoff.pid)  # ended, not yet reaped
+        assert not Path(f"/proc/{handoff.pid}").exists()  # reaped by the process that started it
+
+    def test_a_kernel_not_started_has_no_handoff(self):
+        with kernel.Kernel() as unstarted, pytest.raises(RuntimeError, match="not started"):
+            unstarted.handoff()
+
+
+class TestRunning:
+    def test_a_running_an_ended_and_a_missing_process(self):
+        import subprocess
+        import sys
+        import time
+
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        try:
+            assert kernel._running(child.pid)
+        finally:
+            child.kill()
+        for _ in range(500):  # killed: a zombie until waited for
+            if Path(f"/proc/{child.pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z":
+                break
+            time.sleep(0.01)
+        assert not kernel._running(child.pid) and Path(f"/proc/{child.pid}").exists()
+        child.wait()
+        assert not kernel._running(child.pid)

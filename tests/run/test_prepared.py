@@ -38,6 +38,19 @@ class TestPrepare:
         assert prepared.take(small, "pingtan", 2022, "k") is None
         assert prepared.take(small, "hongze", 2023, "k") is not None
 
+    def test_checked_in_one_process_kept_for_the_runs_in_another(self, small):
+        """A batch's worker checks a group; the workers that run its reports are given their validations."""
+        import pickle
+
+        checked = prepared.check(small, [(body, year, f"key-{year}") for body, year in REPORTS])
+        assert sorted(checked) == sorted((body, year, f"key-{year}") for body, year in REPORTS)
+        assert prepared.take(small, "pingtan", 2022, "key-2022") is None  # checked, not kept here
+        given = pickle.loads(pickle.dumps({k: v for k, v in checked.items() if k[0] == "pingtan"}))  # to a worker
+        prepared.keep(small, given)
+        kept = prepared.take(small, "pingtan", 2022, "key-2022")
+        assert kept is not None and asdict(kept) == asdict(checked[("pingtan", 2022, "key-2022")])
+        assert prepared.take(small, "hongze", 2023, "key-2023") is None  # given to another worker
+
     def test_one_report_or_no_key_is_left_to_its_run(self, small):
         prepared.prepare(small, [("pingtan", 2022, "k")])
         prepared.prepare(small, [("hongze", 2023, None), ("dongyang", 2017, None)])

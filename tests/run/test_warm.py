@@ -92,3 +92,22 @@ class TestSettle:
         probe = f"import gc\nbefore = gc.get_freeze_count()\n{code}\nprint(before, gc.get_freeze_count() > 10000)"
         result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
         assert result.stdout.split() == ["0", "True"], result.stdout + result.stderr
+
+
+class TestHandedOff:
+    def test_kernels_started_for_other_processes_prepared_taken_over_and_reaped(self, tmp_path):
+        from pathlib import Path
+
+        with warm.handed_off(2) as handoffs, warm.kept():
+            assert len({h.pid for h in handoffs}) == 2
+            taken = warm.adopt(handoffs[0])
+            assert warm.adopt(handoffs[1]) is taken  # a process keeps one warm kernel
+            with warm.kernel_for_report(tmp_path) as kernel:
+                assert kernel is taken
+                kernel.run_code(
+                    "import os, sys\n"
+                    f"assert os.getpid() == {handoffs[0].pid} and os.getcwd() == {str(tmp_path)!r}\n"
+                    "assert 'pandas' in sys.modules and 'nianbao.present.session' in sys.modules",  # prepared as it started
+                    timeout=60,
+                )
+        assert not any(Path(f"/proc/{h.pid}").exists() for h in handoffs)  # shut down and reaped

@@ -5,8 +5,9 @@ The parent computes every report's key first (files only, no pandas, no Great Ex
 whose inputs did not change without starting any worker. The others go to an executor: ``local``, a pool of worker
 processes on this machine, or ``dask``, the workers of a Dask cluster (``distributed.py``). A worker keeps its
 warm state across the reports it runs (``warm.py``): one kernel, Great Expectations and WeasyPrint per worker, not
-per report. A local worker is given the reports in shares of one era (``shares``) and checks a share together
-before running its reports (``prepared``). Each report still has its own build folder, lock and atomic publish.
+per report. The reports of one era are checked together, in groups (``groups``): a local worker checks a group, and
+the workers that run its reports, in shares, are given their validations (``prepared``). Each report still has its
+own build folder, lock and atomic publish.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from nianbao.errors import ExitCode, NianbaoError, Terminated, ValidationFailed, os_error_message
 from nianbao.paths import ProjectLayout
 from nianbao.run.context import RunContext
+from nianbao.run.prepared import Checked
 from nianbao.run.signals import terminate
 from nianbao.run.status import RunResult, Stage, StageCallback, StageUpdate, Status
 from nianbao.run.unchanged import unchanged_result
@@ -81,22 +83,38 @@ def report_result(
         return RunResult(body, year, Status.ERROR, None, message, ExitCode.INTERNAL_ERROR)
 
 
-def _worker_started(events: Any) -> None:
+def _worker_started(events: Any, kernels: Any) -> None:
     """A worker process starting: SIGTERM stops its report as Ctrl-C would (build kept aside, kernel shut down),
-    the parent learns its pid, to pass a SIGTERM of its own on, and the worker keeps its kernel warm, started now
-    so that it starts while the worker checks its first share."""
+    the parent learns its pid, to pass a SIGTERM of its own on, and the worker keeps its kernel warm: one the parent
+    started for it (from the queue ``kernels``), which has been importing while the fork server did, or else one it
+    starts now, while it checks its first group."""
+    import queue
+
     from nianbao.run import warm
 
     signal.signal(signal.SIGTERM, terminate)
     events.put(("pid", "", 0, os.getpid()))
     warm.enable()
-    warm.launch()
+    try:
+        warm.adopt(kernels.get_nowait())
+    except queue.Empty:
+        warm.launch()
 
 
-def _worker(batch: Batch, jobs: list[Job], events: Any) -> list[RunResult]:
-    """A share of the reports in a worker process, checked together first (``prepared``), then run one by one: their
-    log lines and stages go to the parent through the queue ``events``."""
-    _prepare(batch, jobs)
+def _check(batch: Batch, jobs: list[Job]) -> Checked:
+    """Check a group of reports together in a worker process (``prepared.check``); the validations go back to the
+    parent, which gives each to the worker that runs the report."""
+    from nianbao.run import prepared
+
+    return prepared.check(batch.root, [(job.body, job.year, job.key) for job in jobs])
+
+
+def _worker(batch: Batch, jobs: list[Job], events: Any, checked: Checked) -> list[RunResult]:
+    """A share of the reports in a worker process, run one by one with the validations their group's check made
+    (``checked``): their log lines and stages go to the parent through the queue ``events``."""
+    from nianbao.run import prepared
+
+    prepared.keep(batch.root, checked)
     return [_worker_report(batch, job, events) for job in jobs]
 
 
@@ -113,21 +131,28 @@ def _worker_report(batch: Batch, job: Job, events: Any) -> RunResult:
 
 
 def _prepare(batch: Batch, jobs: list[Job]) -> None:
-    """Check ``jobs`` together before the first of them runs (``prepared``)."""
+    """Check ``jobs`` together in this process before the first of them runs (``prepared``)."""
     from nianbao.run import prepared
 
     prepared.prepare(batch.root, [(job.body, job.year, job.key) for job in jobs])
 
 
-SHARE = 25
-"""The most reports a worker is given at a time: it checks them together (every suite once for the share), and the
-reports are still spread over the workers as they come free."""
+GROUP = 25
+"""The most reports checked together (one check runs every suite once for the group)."""
 
 
-def shares(batch: Batch, jobs: list[Job], workers: int) -> list[list[Job]]:
-    """``jobs`` in shares for ``workers``: the reports of one era together (they share their suites), each era split
-    evenly over the workers, no share above ``SHARE``; the largest shares first, so that no worker is left with a
-    long one at the end."""
+@dataclass(frozen=True)
+class Group:
+    """Reports of one era checked together, and the same reports in shares, one per worker: a share runs in
+    whichever worker is free once the group is checked, with the validations of its reports."""
+
+    jobs: list[Job]
+    shares: list[list[Job]]
+
+
+def groups(batch: Batch, jobs: list[Job], workers: int) -> list[Group]:
+    """``jobs`` in groups of one era (they share their suites), no group above ``GROUP``, each split evenly into
+    shares for ``workers``; the largest groups first, so that no worker is left with a long share at the end."""
     from nianbao.run.cache import era_named
 
     layout = ProjectLayout.at(batch.root, batch.outputs)
@@ -136,9 +161,11 @@ def shares(batch: Batch, jobs: list[Job], workers: int) -> list[list[Job]]:
         eras.setdefault(era_named(layout.params_file(job.body, job.year)), []).append(job)
     cut = []
     for members in eras.values():
-        size = max(1, min(SHARE, -(-len(members) // workers)))
-        cut += [members[i : i + size] for i in range(0, len(members), size)]
-    return sorted(cut, key=len, reverse=True)
+        for start in range(0, len(members), GROUP):
+            group = members[start : start + GROUP]
+            size = -(-len(group) // workers)
+            cut.append(Group(group, [group[i : i + size] for i in range(0, len(group), size)]))
+    return sorted(cut, key=lambda group: len(group.jobs), reverse=True)
 
 
 @dataclass(frozen=True)
@@ -226,10 +253,10 @@ def _run_jobs(
 
         results = []
         with warm.kept():
-            warm.launch()  # it starts while the first share is checked
-            for share in shares(batch, jobs, 1):
-                _prepare(batch, share)
-                results += [_in_this_process(batch, job, log=log, stage=stage) for job in share]
+            warm.launch()  # it starts while the first group is checked
+            for group in groups(batch, jobs, 1):
+                _prepare(batch, group.jobs)
+                results += [_in_this_process(batch, job, log=log, stage=stage) for job in group.jobs]
         return _in_order(jobs, results)
     return _in_processes(batch, jobs, workers, log=log, stage=stage)
 
@@ -251,27 +278,73 @@ def _in_this_process(batch: Batch, job: Job, *, log: Callable[[str], None], stag
 def _in_processes(
     batch: Batch, reports: list[Job], jobs: int, *, log: Callable[[str], None], stage: BatchStage
 ) -> list[RunResult]:
-    """Each report in a worker process of a pool of ``jobs``; their log lines and stages relayed as they come."""
+    """Each report in a worker process of a pool of ``jobs`` (see ``_Schedule``); their log lines and stages
+    relayed as they come."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import forkserver
 
     from nianbao.run import warm
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([*warm.IMPORTS, "nianbao.run.preload"])  # imported once, not once per worker
-    with context.Manager() as manager:
-        events = manager.Queue()
+    forkserver.ensure_running()  # it imports while the workers' kernels start (on another core) and import too
+    with warm.handed_off(jobs) as kernels, context.Manager() as manager:
+        events, handoffs = manager.Queue(), manager.Queue()
+        for kernel in kernels:
+            handoffs.put(kernel)
         workers: set[int] = set()
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started, initargs=(events,)) as pool:
-            futures = [pool.submit(_worker, batch, share, events) for share in shares(batch, reports, jobs)]
+        started = (events, handoffs)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started, initargs=started) as pool:
+            schedule = _Schedule(pool, batch, groups(batch, reports, jobs), events, ahead=jobs)
             try:
-                _relay(events, futures, workers, log=log, stage=stage)
+                _relay(events, schedule.advance, workers, log=log, stage=stage)
             except BaseException as exc:
                 if isinstance(exc, Terminated):
                     _pass_on_sigterm(workers)
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
-            return _in_order(reports, [result for f in futures for result in f.result()])
+            return _in_order(reports, schedule.results())
+
+
+def _checked_keys(jobs: list[Job]) -> list[tuple[str, int, str]]:
+    return [(job.body, job.year, job.key) for job in jobs if job.key is not None]
+
+
+class _Schedule:
+    """The tasks of a batch in a pool: each group's check, then, once its validations are back, the runs of its
+    shares. ``ahead`` groups are checked at the start (one per worker); each time a check comes back, its shares
+    are queued and then the next group's check, so that the workers always find checked reports to run and a group
+    is checked once, however many workers run its shares. A check that failed leaves its reports to validate on
+    their own as they run."""
+
+    def __init__(self, pool: Any, batch: Batch, groups: list[Group], events: Any, *, ahead: int) -> None:
+        self.pool, self.batch, self.events = pool, batch, events
+        self.waiting = list(groups)
+        self.checks: dict[Future[Checked], Group] = {}
+        self.runs: list[Future[list[RunResult]]] = []
+        for _ in range(ahead):
+            self._check_next()
+
+    def _check_next(self) -> None:
+        if self.waiting:
+            group = self.waiting.pop(0)
+            self.checks[self.pool.submit(_check, self.batch, group.jobs)] = group
+
+    def advance(self) -> bool:
+        """Queue the runs of every group whose check came back (and the next checks); True once every report ran."""
+        for future in [f for f in self.checks if f.done()]:
+            group = self.checks.pop(future)
+            checked = future.result() if future.exception() is None else {}
+            for share in group.shares:
+                given = {report: checked[report] for report in _checked_keys(share) if report in checked}
+                self.runs.append(self.pool.submit(_worker, self.batch, share, self.events, given))
+            self._check_next()
+        return not self.checks and all(f.done() for f in self.runs)
+
+    def results(self) -> list[RunResult]:
+        """Every report's result, once ``advance`` said that every report ran."""
+        return [result for future in self.runs for result in future.result()]
 
 
 def _pass_on_sigterm(workers: set[int]) -> None:
@@ -282,19 +355,19 @@ def _pass_on_sigterm(workers: set[int]) -> None:
             pass
 
 
-def _relay(
-    events: Any, futures: list[Future[list[RunResult]]], workers: set[int], *, log: Callable[[str], None], stage: BatchStage
-) -> None:
-    """Pass the workers' events to ``log`` and ``stage`` until every report is done; collect the workers' pids."""
+def _relay(events: Any, advance: Callable[[], bool], workers: set[int], *, log: Callable[[str], None], stage: BatchStage) -> None:
+    """Pass the workers' events to ``log`` and ``stage``, and let the schedule ``advance`` after each, until it
+    says that every report is done; collect the workers' pids."""
     import queue
 
     while True:
         try:
             kind, body, year, payload = events.get(timeout=0.1)
         except queue.Empty:
-            if all(f.done() for f in futures):
+            if advance():
                 return
             continue
+        advance()
         if kind == "pid":
             workers.add(payload)
         elif kind == "log":

@@ -12,9 +12,12 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +101,71 @@ def _manager_class() -> type:
     return OneClientManager
 
 
+@dataclass(frozen=True)
+class Handoff:
+    """A started kernel that another process of this machine takes over (``Kernel.adopt``): how to talk to it (its
+    connection: IPC sockets and the key that signs its messages) and its process."""
+
+    connection: dict[str, Any]
+    pid: int
+
+
+@functools.cache
+def _adopted_provisioner() -> type:
+    """The provisioner of a kernel this process took over from the process that started it: the kernel is alive
+    while its process runs (a process that ended and was not yet reaped by its parent is not running), and it is
+    signalled by its pid. The process that started it reaps it."""
+    from jupyter_client.provisioning import KernelProvisionerBase
+
+    class Adopted(KernelProvisionerBase):
+        pid: int | None = None
+
+        @property
+        def has_process(self) -> bool:
+            return self.pid is not None
+
+        async def poll(self) -> int | None:
+            return None if self.pid is not None and _running(self.pid) else 0
+
+        async def wait(self) -> int | None:
+            while await self.poll() is None:
+                await asyncio.sleep(0.02)
+            return 0
+
+        async def send_signal(self, signum: int) -> None:
+            if self.pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signum)
+
+        async def kill(self, restart: bool = False) -> None:
+            await self.send_signal(signal.SIGKILL)
+
+        async def terminate(self, restart: bool = False) -> None:
+            await self.send_signal(signal.SIGTERM)
+
+        async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+            return self.connection_info
+
+        async def cleanup(self, restart: bool = False) -> None:
+            self.pid = None
+
+    return Adopted
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs (exists and has not ended: a zombie has)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+
+
 class Kernel:
     """One kernel for the notebooks of one report (or, kept warm, of many): started by ``start``, or by the first
     code or notebook run in it, and shut down on exit. The notebooks run in it and the code it is given
-    (``run_code``) talk to it through one client (see ``_manager_class``)."""
+    (``run_code``) talk to it through one client (see ``_manager_class``). A kernel started by one process may be
+    run by another (``handoff``, ``adopt``)."""
 
     def __init__(self, *, startup: str = "") -> None:
         """``startup``: code the kernel runs as it starts, before it answers (one line of Python)."""
@@ -109,6 +173,24 @@ class Kernel:
         self.km = _manager_class()(kernel_name=KERNEL, transport="ipc", ip=str(self.sockets / "kernel"))
         self.startup = startup
         self.pending: tuple[str, float] | None = None  # code to run before the next (``then``)
+
+    def handoff(self) -> Handoff:
+        """What another process needs to take this started kernel over (``adopt``). This process still shuts it
+        down on ``close`` (which also reaps its process) once the other is done with it."""
+        provisioner = self.km.provisioner
+        if provisioner is None or getattr(provisioner, "pid", None) is None:
+            raise RuntimeError("the kernel has not started")
+        return Handoff(dict(self.km.get_connection_info()), int(provisioner.pid))
+
+    @classmethod
+    def adopt(cls, handoff: Handoff) -> Kernel:
+        """The kernel ``handoff`` describes, run by this process as if it had started it: closing it kills it."""
+        kernel = cls()
+        kernel.km.load_connection_info(handoff.connection)
+        provisioner = _adopted_provisioner()(kernel_id=kernel.km.kernel_id or "", parent=kernel.km)
+        provisioner.connection_info, provisioner.pid = handoff.connection, handoff.pid
+        kernel.km.provisioner = provisioner
+        return kernel
 
     def __enter__(self) -> Kernel:
         return self

@@ -22,7 +22,7 @@ import gc
 from collections.abc import Iterator
 from pathlib import Path
 
-from nianbao.run.kernel import Kernel
+from nianbao.run.kernel import Handoff, Kernel
 
 RESET_TIMEOUT = 60  # seconds; resetting takes milliseconds
 
@@ -126,6 +126,27 @@ def launch() -> Kernel:
             raise
         _kernel = kernel
     return _kernel
+
+
+def adopt(handoff: Handoff) -> Kernel:
+    """Make the kernel ``handoff`` describes, started by another process (``handed_off``), this process's warm
+    kernel, unless it has one."""
+    global _kernel
+    if _kernel is None:
+        _kernel = Kernel.adopt(handoff)
+    return _kernel
+
+
+@contextlib.contextmanager
+def handed_off(count: int) -> Iterator[list[Handoff]]:
+    """``count`` warm kernels started here for other processes to take over (``adopt``: a batch's workers): each
+    imports what the notebooks need as it starts, while this process goes on. They are shut down, and their
+    processes reaped, when the block ends, whoever ran them."""
+    with contextlib.ExitStack() as stack:
+        kernels = [stack.enter_context(Kernel(startup=PREPARE)) for _ in range(count)]
+        for kernel in kernels:
+            kernel.start()
+        yield [kernel.handoff() for kernel in kernels]
 
 
 def _kernel_ready() -> Kernel:
