@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
@@ -197,3 +198,29 @@ class TestSectionLinks:
         assert [(a["href"], a["rel"], a.get_text()) for a in navs[0].find_all("a")] == [
             ("../report.html#x", ["up"], "返回全文：<b>标题</b>")
         ]
+
+
+class TestCollectorPaused:
+    def test_weasyprint_lays_the_report_out_without_cycle_collections_the_collector_enabled_after(self, monkeypatch, tmp_path):
+        import gc
+
+        from weasyprint import HTML
+
+        seen = []
+        monkeypatch.setattr(HTML, "write_pdf", lambda self, target: seen.append(gc.isenabled()))
+        render.write_pdf("<p>年度报告</p>", tmp_path / "r.pdf", base_url=tmp_path)
+        assert seen == [False] and gc.isenabled()
+        with pytest.raises(RuntimeError), render.collector_paused():
+            raise RuntimeError("the renderer failed")
+        assert gc.isenabled()
+
+    def test_a_collector_disabled_before_stays_disabled(self):
+        import gc
+
+        gc.disable()
+        try:
+            with render.collector_paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
