@@ -61,6 +61,29 @@ class TestShareChart:
         assert any("missing from font" in str(w.message) for w in caught)
 
 
+class TestPng:
+    def test_deflated_at_the_chosen_level_about_as_small_as_at_the_default_and_without_metadata(self, dongyang):
+        import io
+        import struct
+        import zlib
+
+        fig = charts.share_chart(dongyang, "application_channels", cjk_font(dongyang.params.font))
+        data = charts.png(fig)
+        chunks, at = {}, 8
+        while at < len(data):
+            (length,) = struct.unpack("!I", data[at : at + 4])
+            chunks.setdefault(data[at + 4 : at + 8], b"")
+            chunks[data[at + 4 : at + 8]] += data[at + 8 : at + 8 + length]
+            at += 12 + length
+        idat = chunks[b"IDAT"]
+        assert idat[1] >> 6 == 1  # zlib's FLEVEL 1: a level from 2 to 5 (the default, 6, writes 2)
+        assert zlib.decompress(idat)  # a complete stream
+        assert b"tEXt" not in chunks and b"tIME" not in chunks  # equal charts give equal files
+        default = io.BytesIO()
+        fig.savefig(default, format="png", dpi=charts.DPI, metadata={"Software": None})
+        assert len(data) <= 1.05 * len(default.getvalue())
+
+
 class TestShareAlt:
     def test_states_title_base_and_every_bar(self, dongyang):
         assert charts.share_alt(dongyang, "application_channels") == (

