@@ -11,7 +11,9 @@ Measures, each in a folder of its own under a temporary work folder:
   4. one report in a warm worker: the corpus's reports one after the other in one process kept warm, each checked
      on its own (no batch) and rendered with its PDF; the median and the largest time per report;
   5. the 19-report corpus cold and again with nothing changed (nianbao run --all -j J), with this checkout and,
-     side by side, with --baseline PATH (an older checkout: its own src/, params/, data/, notebooks/, expectations/).
+     side by side, with --baseline PATH (an older checkout: its own src/, params/, data/, notebooks/, expectations/):
+     the cold runs take turns, --repeat times (default 3), and each row is the median run, with the ratio of the
+     medians and of each turn (the machine's speed drifts over minutes).
 
 For each: wall time, CPU time of the whole process tree and peak memory per worker (the largest sum of the resident
 memory of a worker process and its kernels, sampled every 0.2 s; a child forked and not yet started, which shares the
@@ -22,7 +24,7 @@ processes (the package's load_report + validate), so that the findings can still
 Prints a Markdown table (date, machine, numbers) and writes it to --markdown, the numbers to --json.
 
     .venv/bin/python bench/province.py [-n 1000] [--sample 20] [-j 2] [--baseline /path/to/old/checkout]
-        [--skip-render] [--skip-dask] [--skip-corpus] [--work DIR]
+        [--skip-render] [--skip-dask] [--skip-corpus] [--repeat 3] [--work DIR]
 """
 
 from __future__ import annotations
@@ -386,16 +388,52 @@ def _wait_for_workers(address: str, workers: int, env: dict) -> None:
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
 
 
-def corpus(checkout: Checkout, work: Path, jobs: int, name: str) -> list[Measured]:
-    """The checkout's corpus cold, then again with nothing changed."""
-    project = checkout.project(work, f"project-{name}")
-    out = work / f"out-corpus-{name}"
-    command = checkout.cli("run", "--all", "-j", str(jobs), "--root", str(project), "--outputs", str(out))
-    results = [run_watched(f"corpus cold ({name})", command, checkout.env)]
-    results.append(run_watched(f"corpus, nothing changed ({name})", command, checkout.env))
-    for r in results:
-        r.notes.append(f"{_reports_run(r.output)} reports run")
-    return results
+def corpus(checkouts: Sequence[tuple[Checkout, str]], work: Path, jobs: int, repeat: int) -> list[Measured]:
+    """The corpus cold with each checkout (this one, then the baseline), taking turns ``repeat`` times, each run in
+    a fresh project and outputs folder: the machine's speed drifts over minutes, and turns keep each pair of runs
+    side by side. Then each again with nothing changed. A checkout's cold row is its run of median wall time, with
+    every run's wall time in its notes, and this checkout's row says its ratio to the baseline's (of the medians,
+    and of each turn)."""
+    cold: dict[str, list[Measured]] = {name: [] for _, name in checkouts}
+    commands = {}
+    for turn in range(repeat):
+        for checkout, name in checkouts:
+            project = checkout.project(work, f"project-{name}-{turn}")
+            out = work / f"out-corpus-{name}-{turn}"
+            commands[name] = checkout.cli("run", "--all", "-j", str(jobs), "--root", str(project), "--outputs", str(out))
+            cold[name].append(run_watched(f"corpus cold ({name})", commands[name], checkout.env))
+            print(f"corpus cold ({name}), turn {turn + 1}/{repeat}: {cold[name][-1].wall_s:.1f} s", flush=True)
+    rows = []
+    for checkout, name in checkouts:
+        row = median_run(cold[name])
+        row.notes.append(f"{_reports_run(row.output)} reports run")
+        rows.append(row)
+        again = run_watched(f"corpus, nothing changed ({name})", commands[name], checkout.env)
+        again.notes.append(f"{_reports_run(again.output)} reports run")
+        rows.append(again)
+    if len(checkouts) > 1:
+        ours, base = (cold[name] for _, name in checkouts[:2])
+        rows[0].notes.append(ratio_note(ours, base))
+    return rows
+
+
+def median_run(runs: list[Measured]) -> Measured:
+    """The run of median wall time (the lower middle one of an even number), its notes naming every run's."""
+    middle = _median(runs)
+    if len(runs) > 1:
+        middle.notes.append(f"median of {len(runs)} runs: " + ", ".join(f"{r.wall_s:.1f}" for r in runs) + " s")
+    return middle
+
+
+def _median(runs: list[Measured]) -> Measured:
+    return sorted(runs, key=lambda r: r.wall_s)[(len(runs) - 1) // 2]
+
+
+def ratio_note(ours: list[Measured], base: list[Measured]) -> str:
+    """This checkout's wall time over the baseline's: of the medians, and of each turn."""
+    ratio = _median(ours).wall_s / _median(base).wall_s
+    turns = ", ".join(f"{a.wall_s / b.wall_s:.2f}" for a, b in zip(ours, base, strict=True))
+    return f"{ratio:.2f} of the baseline's median (each turn: {turns})"
 
 
 def _reports_run(output: str) -> int | str:
@@ -478,6 +516,7 @@ def main() -> None:
     parser.add_argument("--skip-render", action="store_true")
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--skip-corpus", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="corpus cold runs of each checkout, taking turns (default 3)")
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one, removed at the end)")
     parser.add_argument("--markdown", type=Path, default=ROOT / "bench" / "province-results.md")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "province-results.json")
@@ -540,9 +579,10 @@ def main() -> None:
                 measured.append(Measured("full render, sample, Dask", [], notes=[f"run --executor dask {NOT_AVAILABLE}"]))
         if not args.skip_corpus:
             measured.append(one_report_warm(current, work))
-            measured += corpus(current, work, args.jobs, "this checkout")
+            checkouts = [(current, "this checkout")]
             if args.baseline:
-                measured += corpus(Checkout(args.baseline.resolve()), work, args.jobs, f"baseline {args.baseline}")
+                checkouts.append((Checkout(args.baseline.resolve()), f"baseline {args.baseline}"))
+            measured += corpus(checkouts, work, args.jobs, args.repeat)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

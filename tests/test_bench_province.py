@@ -84,3 +84,26 @@ class TestWarmSummary:
 
     def test_no_rendered_report(self):
         assert province.warm_summary('{"report": "a 2021", "status": "DataError", "wall": 1, "cpu": 1}') == "no report rendered"
+
+
+class TestMedianRun:
+    def _runs(self, *walls):
+        return [province.Measured("corpus cold", ["nianbao"], wall_s=w) for w in walls]
+
+    def test_the_middle_run_noting_every_run(self):
+        runs = self._runs(30.0, 10.0, 20.0)
+        middle = province.median_run(runs)
+        assert middle is runs[2] and middle.notes == ["median of 3 runs: 30.0, 10.0, 20.0 s"]
+
+    def test_the_lower_middle_of_an_even_number_and_a_single_run_as_it_is(self):
+        assert province.median_run(self._runs(4.0, 1.0, 3.0, 2.0)).wall_s == 2.0
+        single = self._runs(5.0)
+        assert province.median_run(single) is single[0] and single[0].notes == []
+
+
+class TestRatioNote:
+    def test_of_the_medians_and_of_each_turn(self):
+        ours = [province.Measured("a", ["x"], wall_s=w) for w in (25.0, 20.0, 30.0)]
+        base = [province.Measured("b", ["x"], wall_s=w) for w in (80.0, 70.0, 75.0)]
+        assert province.ratio_note(ours, base) == "0.33 of the baseline's median (each turn: 0.31, 0.29, 0.40)"
+        assert all(r.notes == [] for r in ours + base)  # the rows' notes are the corpus's to write
