@@ -17,7 +17,8 @@ Measures, each in a folder of its own under a temporary work folder:
 
 For each: wall time, CPU time of the whole process tree and peak memory per worker (the largest sum of the resident
 memory of a worker process and its kernels, sampled every 0.2 s; a child forked and not yet started, which shares the
-worker's pages, is not counted again). An option a checkout does not have (validate --all,
+worker's pages, is not counted again; a kernel the command started for a worker to take over is counted, as the
+largest of them at each sample, with every worker). An option a checkout does not have (validate --all,
 --executor) is reported as "not available in this checkout"; validate-only then runs in this script's own pool of
 processes (the package's load_report + validate), so that the findings can still be checked.
 
@@ -119,12 +120,12 @@ def _worker_tree(worker: psutil.Process) -> list[psutil.Process]:
 
 def _workers(root: psutil.Process) -> list[psutil.Process]:
     """The worker processes of a command: its children, or a forkserver's children (multiprocessing's resource
-    tracker left out)."""
+    tracker and the kernels the command started for its workers left out)."""
     workers = []
     try:
         for child in root.children():
             command = " ".join(child.cmdline())
-            if "resource_tracker" in command:
+            if "resource_tracker" in command or _is_kernel(command):
                 continue
             workers += child.children() if "forkserver" in command else [child]
     except (psutil.NoSuchProcess, psutil.AccessDenied):
@@ -132,10 +133,25 @@ def _workers(root: psutil.Process) -> list[psutil.Process]:
     return workers
 
 
+def _handed_kernels(root: psutil.Process) -> list[psutil.Process]:
+    """The kernels a command started for its workers to take over (``warm.handed_off``): its children, not the
+    workers'."""
+    try:
+        return [child for child in root.children() if _is_kernel(" ".join(child.cmdline()))]
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return []
+
+
+def _is_kernel(command: str) -> bool:
+    return "ipykernel" in command
+
+
 def run_watched(name: str, command: list[str], env: dict, *, worker_roots: Sequence[psutil.Process] = ()) -> Measured:
     """Run ``command``; wall time, CPU time of its tree (and of ``worker_roots``' trees), the peak of the whole and
     of each worker: a child of the command (a pool worker) or one of ``worker_roots`` (Dask workers), with its
-    descendants (its kernels)."""
+    descendants (its kernels). A kernel the command started for a worker to take over is its child, not the
+    worker's: each worker is counted with the largest of those at each sample (which worker took which is not
+    visible from outside), an upper bound of the worker and its kernel."""
     result = Measured(name, command)
     cpu: dict[int, float] = {}
     workers: dict[int, int] = {}
@@ -148,8 +164,9 @@ def run_watched(name: str, command: list[str], env: dict, *, worker_roots: Seque
     while proc.poll() is None:
         total = _rss(_tree(root), cpu) + sum(_rss(_tree(w), cpu) for w in worker_roots)
         result.peak_mb = max(result.peak_mb, total / 2**20)
+        handed = max((_rss([kernel], {}) for kernel in _handed_kernels(root)), default=0)
         for child in _workers(root) if not worker_roots else list(worker_roots):
-            workers[child.pid] = max(workers.get(child.pid, 0), _rss(_worker_tree(child), {}))
+            workers[child.pid] = max(workers.get(child.pid, 0), _rss(_worker_tree(child), {}) + handed)
         time.sleep(SAMPLE_EVERY)
     reader.join()
     result.wall_s = round(time.perf_counter() - start, 2)

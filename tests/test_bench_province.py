@@ -107,3 +107,29 @@ class TestRatioNote:
         base = [province.Measured("b", ["x"], wall_s=w) for w in (80.0, 70.0, 75.0)]
         assert province.ratio_note(ours, base) == "0.33 of the baseline's median (each turn: 0.31, 0.29, 0.40)"
         assert all(r.notes == [] for r in ours + base)  # the rows' notes are the corpus's to write
+
+
+class _Process:
+    """A psutil.Process stand-in: a command line and children."""
+
+    def __init__(self, command, children=()):
+        self.command, self.kids = command, list(children)
+
+    def cmdline(self):
+        return self.command.split()
+
+    def children(self, recursive=False):
+        return self.kids
+
+
+class TestWorkers:
+    def test_the_fork_servers_children_without_the_tracker_or_the_kernels_started_for_the_workers(self):
+        workers = [_Process("python -c forkserver-child"), _Process("python -c forkserver-child")]
+        kernels = [_Process("python -m ipykernel_launcher -f k1.json"), _Process("python -m ipykernel_launcher -f k2.json")]
+        root = _Process(
+            "nianbao run --all",
+            [_Process("python -c from multiprocessing.resource_tracker import main"), *kernels]
+            + [_Process("python -c from multiprocessing.forkserver import main", workers)],
+        )
+        assert province._workers(root) == workers
+        assert province._handed_kernels(root) == kernels
