@@ -48,6 +48,14 @@ class TestToHtml:
         html = render.to_html(_notebook(), "标题", FONT, header="东阳市2017年政府信息公开工作年度报告 · 报告章节")
         assert '<p class="report-header">东阳市2017年政府信息公开工作年度报告 · 报告章节</p>' in html
 
+    def test_the_notebook_is_validated_once_not_after_every_preprocessor(self, monkeypatch):
+        from nbconvert.exporters.exporter import Exporter
+
+        validated = []
+        monkeypatch.setattr(Exporter, "_validate_preprocessor", lambda self, nb, preprocessor: validated.append(preprocessor))
+        render.to_html(_notebook(), "标题", FONT)
+        assert len(validated) == 1
+
 
 class TestAssemble:
     def test_published_order_with_prose_and_sections(self, dongyang):

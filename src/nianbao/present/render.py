@@ -68,6 +68,7 @@ def _exporter():
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    exporter.optimistic_validation = True  # validated once, not after each of its 12 preprocessors
     exporter.register_filter("prose_html", safe.prose)
     exporter.register_filter("scroll_tables", scroll_tables)
     return exporter
