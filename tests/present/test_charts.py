@@ -84,6 +84,22 @@ class TestPng:
         assert len(data) <= 1.05 * len(default.getvalue())
 
 
+class TestLaidOut:
+    def test_drawn_once_when_saved_and_the_same_png_as_with_the_engine_tight_layout_leaves(self, dongyang, monkeypatch):
+        from matplotlib.figure import Figure
+
+        font = cjk_font(dongyang.params.font)
+        fig = charts.share_chart(dongyang, "application_channels", font)
+        draws = []
+        draw = Figure.draw
+        monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(1) or draw(self, renderer))
+        data = charts.png(fig)
+        assert len(draws) == 1
+        fig.tight_layout()  # leaves its placeholder engine: savefig then draws twice
+        draws.clear()
+        assert charts.png(fig) == data and len(draws) == 2
+
+
 class TestShareAlt:
     def test_states_title_base_and_every_bar(self, dongyang):
         assert charts.share_alt(dongyang, "application_channels") == (

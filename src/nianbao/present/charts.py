@@ -46,13 +46,21 @@ def share_chart(report: Report, chart_id: str, font: FontInfo):
     if base is not None:
         title += f"\n占比基数: {base.label} {base.value}{base.unit}"
     ax.set_title(title, fontsize=13.5, linespacing=1.6)
-    fig.tight_layout()
+    laid_out(fig)
     return fig
 
 
 PNG_COMPRESSION = 3
 """zlib's level for the charts' PNG: a chart of flat colours comes out within 3 % of its size at the default level
 (6), in about 70 % of the time."""
+
+
+def laid_out(fig) -> None:
+    """Fit the figure's labels and titles inside it (``tight_layout``, once) and leave it without a layout engine:
+    the placeholder engine ``tight_layout`` leaves behind makes ``savefig`` draw the whole figure once more, without
+    output, before drawing it (a fifth of a chart's time; the PNG is the same, byte for byte)."""
+    fig.tight_layout()
+    fig.set_layout_engine(None)
 
 
 def png(fig) -> bytes:
@@ -117,5 +125,5 @@ def trend_chart(trend, font: FontInfo):
         ax.legend(fontsize=11, loc="best", frameon=False)
         ax.set_ylabel("数量", fontsize=12)
     fig.suptitle(TREND_TITLE, fontsize=13.5)
-    fig.tight_layout()
+    laid_out(fig)
     return fig
