@@ -12,8 +12,8 @@ Measures, each in a folder of its own under a temporary work folder:
      on its own (no batch) and rendered with its PDF; the median and the largest time per report;
   5. the 19-report corpus cold and again with nothing changed (nianbao run --all -j J), with this checkout and,
      side by side, with --baseline PATH (an older checkout: its own src/, params/, data/, notebooks/, expectations/):
-     the cold runs take turns, --repeat times (default 3), and each row is the median run, with the ratio of the
-     medians and of each turn (the machine's speed drifts over minutes).
+     the cold runs take turns, --repeat times (default 3; who goes first alternates), and each row is the median
+     run, with the ratio of the medians and of each turn (the machine's speed drifts over minutes).
 
 For each: wall time, CPU time of the whole process tree and peak memory per worker (the largest sum of the resident
 memory of a worker process and its kernels, sampled every 0.2 s; a child forked and not yet started, which shares the
@@ -406,15 +406,15 @@ def _wait_for_workers(address: str, workers: int, env: dict) -> None:
 
 
 def corpus(checkouts: Sequence[tuple[Checkout, str]], work: Path, jobs: int, repeat: int) -> list[Measured]:
-    """The corpus cold with each checkout (this one, then the baseline), taking turns ``repeat`` times, each run in
-    a fresh project and outputs folder: the machine's speed drifts over minutes, and turns keep each pair of runs
-    side by side. Then each again with nothing changed. A checkout's cold row is its run of median wall time, with
-    every run's wall time in its notes, and this checkout's row says its ratio to the baseline's (of the medians,
-    and of each turn)."""
+    """The corpus cold with each checkout (this one and the baseline), taking turns ``repeat`` times (who goes first
+    alternates), each run in a fresh project and outputs folder: the machine's speed drifts over minutes, and turns
+    keep each pair of runs side by side. Then each again with nothing changed. A checkout's cold row is its run of
+    median wall time, with every run's wall time in its notes, and this checkout's row says its ratio to the
+    baseline's (of the medians, and of each turn)."""
     cold: dict[str, list[Measured]] = {name: [] for _, name in checkouts}
     commands = {}
     for turn in range(repeat):
-        for checkout, name in checkouts:
+        for checkout, name in checkouts if turn % 2 == 0 else checkouts[::-1]:  # who goes first alternates
             project = checkout.project(work, f"project-{name}-{turn}")
             out = work / f"out-corpus-{name}-{turn}"
             commands[name] = checkout.cli("run", "--all", "-j", str(jobs), "--root", str(project), "--outputs", str(out))
