@@ -106,7 +106,7 @@ def _check(batch: Batch, jobs: list[Job]) -> Checked:
     parent, which gives each to the worker that runs the report."""
     from nianbao.run import prepared
 
-    return prepared.check(batch.root, [(job.body, job.year, job.key) for job in jobs])
+    return prepared.check(batch.root, _keyed(jobs))
 
 
 def _worker(batch: Batch, jobs: list[Job], events: Any, checked: Checked) -> list[RunResult]:
@@ -134,7 +134,12 @@ def _prepare(batch: Batch, jobs: list[Job]) -> None:
     """Check ``jobs`` together in this process before the first of them runs (``prepared``)."""
     from nianbao.run import prepared
 
-    prepared.prepare(batch.root, [(job.body, job.year, job.key) for job in jobs])
+    prepared.prepare(batch.root, _keyed(jobs))
+
+
+def _keyed(jobs: list[Job]) -> list[tuple[str, int, str | None]]:
+    """Each job as (body, year, run key)."""
+    return [(job.body, job.year, job.key) for job in jobs]
 
 
 GROUP = 25
@@ -307,10 +312,6 @@ def _in_processes(
             return _in_order(reports, schedule.results())
 
 
-def _checked_keys(jobs: list[Job]) -> list[tuple[str, int, str]]:
-    return [(job.body, job.year, job.key) for job in jobs if job.key is not None]
-
-
 class _Schedule:
     """The tasks of a batch in a pool: each group's check, then, once its validations are back, the runs of its
     shares. ``ahead`` groups are checked at the start (one per worker); each time a check comes back, its shares
@@ -337,7 +338,8 @@ class _Schedule:
             group = self.checks.pop(future)
             checked = future.result() if future.exception() is None else {}
             for share in group.shares:
-                given = {report: checked[report] for report in _checked_keys(share) if report in checked}
+                mine = set(_keyed(share))
+                given = {report: validation for report, validation in checked.items() if report in mine}
                 self.runs.append(self.pool.submit(_worker, self.batch, share, self.events, given))
             self._check_next()
         return not self.checks and all(f.done() for f in self.runs)
