@@ -1,12 +1,13 @@
 """Warm state of a worker process: what every report needs and a cold run pays for again and again, made once per
 process and kept across the reports the process runs.
 
-- the kernel: started once (``launch``), or started by another process and taken over (``handed_off``, ``adopt``:
-  a batch's parent starts its workers' kernels while the fork server imports), its imports (pandas, seaborn, matplotlib, the package) done once as it
-  starts and left out of its garbage collector's scans, as the process's own are (``settle``); before each report
-  its namespace is reset (``kernel_state.reset``: no variables, no figures, matplotlib settings and working folder
-  as before the first report, execution count at 1). A kernel whose report raised is shut down and the next report
-  starts a new one, so that nothing a failed run left (a half-run cell, a dead or timed-out kernel) is reused;
+- the kernel: started once (``launch``), or started by another process and taken over (``handed_off``,
+  ``adopt``: a batch's parent starts its workers' kernels while the fork server imports), its imports (pandas,
+  seaborn, matplotlib, the package) done once as it starts and left out of its garbage collector's scans, as the
+  process's own are (``settle``); before each report its namespace is reset (``kernel_state.reset``: no variables,
+  no figures, matplotlib settings and working folder as before the first report, execution count at 1). A kernel
+  whose report raised is shut down and the next report starts a new one, so that nothing a failed run left (a
+  half-run cell, a dead or timed-out kernel) is reused;
 - Great Expectations, its context and the suites (``checks.validate`` caches them per process);
 - WeasyPrint and the fonts (imported once per process).
 
