@@ -99,6 +99,18 @@ class TestLaidOut:
         draws.clear()
         assert charts.png(fig) == data and len(draws) == 2
 
+    def test_measured_on_the_canvas_that_draws_it_the_same_png_as_on_a_canvas_of_its_own(self, dongyang):
+        from matplotlib.backend_bases import FigureCanvasBase
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        font = cjk_font(dongyang.params.font)
+        fig = charts.share_chart(dongyang, "application_channels", font)
+        assert isinstance(fig.canvas, FigureCanvasAgg)
+        FigureCanvasBase(fig)  # what a Figure made on its own has: savefig then makes an Agg canvas of its own
+        fig.tight_layout()
+        fig.set_layout_engine(None)
+        assert charts.png(fig) == charts.png(charts.share_chart(dongyang, "application_channels", font))
+
 
 class TestShareAlt:
     def test_states_title_base_and_every_bar(self, dongyang):

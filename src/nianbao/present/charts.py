@@ -58,7 +58,12 @@ PNG_COMPRESSION = 3
 def laid_out(fig) -> None:
     """Fit the figure's labels and titles inside it (``tight_layout``, once) and leave it without a layout engine:
     the placeholder engine ``tight_layout`` leaves behind makes ``savefig`` draw the whole figure once more, without
-    output, before drawing it (a fifth of a chart's time; the PNG is the same, byte for byte)."""
+    output, before drawing it (a fifth of a chart's time). The figure is measured on the Agg canvas that draws its
+    PNG, so that the text measured for the layout is not measured again for the drawing. The PNG is the same, byte
+    for byte."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
     fig.tight_layout()
     fig.set_layout_engine(None)
 
