@@ -505,7 +505,8 @@ def table(rows: list[Measured], header: str) -> list[str]:
         if not r.command:  # not run: the checkout has no such option
             lines.append(f"| {r.name} | — | — | — | — | {notes} |")
             continue
-        lines.append(f"| {r.name} | {r.wall_s:.1f} | {r.cpu_s:.1f} | {r.peak_mb:.0f} | {r.worker_peak_mb:.0f} | {notes} |")
+        per_worker = f"{r.worker_peak_mb:.0f}" if r.workers else "—"  # a run in one process, or no worker started
+        lines.append(f"| {r.name} | {r.wall_s:.1f} | {r.cpu_s:.1f} | {r.peak_mb:.0f} | {per_worker} | {notes} |")
     return lines
 
 

@@ -133,3 +133,14 @@ class TestWorkers:
         )
         assert province._workers(root) == workers
         assert province._handed_kernels(root) == kernels
+
+
+class TestTable:
+    def test_a_run_without_workers_has_no_peak_per_worker(self):
+        rows = [
+            province.Measured("corpus cold", ["nianbao"], wall_s=20.0, cpu_s=35.0, peak_mb=1800, worker_peak_mb=690, workers=2),
+            province.Measured("nothing changed", ["nianbao"], wall_s=0.4, cpu_s=0.2, peak_mb=35),
+        ]
+        lines = province.table(rows, "head")
+        assert lines[-2] == "| corpus cold | 20.0 | 35.0 | 1800 | 690 |  |"
+        assert lines[-1] == "| nothing changed | 0.4 | 0.2 | 35 | — |  |"
