@@ -322,6 +322,7 @@ def one_report_warm(checkout: Checkout, work: Path) -> Measured:
     project = checkout.project(work, "project-warm")
     script = [sys.executable, str(Path(__file__).resolve()), "_warm", str(project), str(work / "out-warm")]
     measured = run_watched("one report in a warm worker (corpus, one by one)", script, checkout.env)
+    measured.worker_peak_mb, measured.workers = measured.peak_mb, 1  # the command is the worker: its tree, its kernel
     measured.notes.append(warm_summary(measured.output))
     return measured
 
