@@ -183,6 +183,68 @@ class TestGrid:
         assert widths[0] > widths[1] and abs(sum(widths) - word.TEXT_WIDTH) < 3
 
 
+def _xml(element) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(element)
+
+
+class TestAddRuns:
+    """The runs are built as XML: the same XML as python-docx's ``add_run``, ``bold``, ``italic``, ``font.size``
+    and ``add_break`` write."""
+
+    RUNS = [
+        word.Run("正文"),
+        word.Run("粗", bold=True),
+        word.Run("斜", italic=True),
+        word.Run("粗斜", bold=True, italic=True),
+        word.Run("一行\n二行\t制表 "),
+        word.Run("<b>&amp;</b>\r回车"),
+    ]
+
+    @staticmethod
+    def with_python_docx(runs, size):
+        paragraph = docx.Document().add_paragraph()
+        for run in runs:
+            for index, line in enumerate(run.text.split("\n")):
+                if index:
+                    paragraph.add_run().add_break()
+                if line:
+                    added = paragraph.add_run(line)
+                    added.bold = run.bold or None
+                    added.italic = run.italic or None
+                    if size is not None:
+                        added.font.size = size
+        return paragraph._p
+
+    @pytest.mark.parametrize("size", [None, docx.shared.Pt(9), docx.shared.Pt(10.5)])
+    def test_the_xml_of_python_docx(self, size):
+        built = docx.Document().add_paragraph()._p
+        word._add_runs(built, self.RUNS, size)
+        assert _xml(built) == _xml(self.with_python_docx(self.RUNS, size))
+
+    def test_text_stays_text(self):
+        built = docx.Document().add_paragraph()
+        word._add_runs(built._p, [word.Run("<b>&amp;</b>")])
+        assert built.text == "<b>&amp;</b>" and not built.runs[0].bold
+
+
+class TestCellParagraphProperties:
+    @pytest.mark.parametrize("keep", [None, True, False])
+    @pytest.mark.parametrize("align", [word.WD_ALIGN_PARAGRAPH.LEFT, word.WD_ALIGN_PARAGRAPH.CENTER])
+    def test_the_xml_of_python_docx(self, keep, align):
+        document = docx.Document()
+        style_id = document.styles["Normal"].style_id
+        paragraph = document.add_paragraph()
+        paragraph._p.get_or_add_pPr().style = style_id
+        paragraph.alignment = align
+        if keep is not None:
+            paragraph.paragraph_format.keep_with_next = keep
+        built = document.add_paragraph()._p
+        built.append(word._cell_paragraph_properties(style_id, align, keep))
+        assert _xml(built) == _xml(paragraph._p)
+
+
 class TestWriteDocx:
     def test_equal_reports_give_equal_files(self, hostile_report, tmp_path):
         assembled = render.assemble(hostile_report, {})
