@@ -18,8 +18,9 @@ def prepare() -> None:
     the kernel holds then out of the garbage collector's scans (``warm.settle``)."""
     import matplotlib
     import matplotlib.pyplot  # noqa: F401  (selects the inline backend, which may change the settings)
+    import seaborn  # noqa: F401  (else imported by the first chart: with scipy.stats half a second, paid as the kernel starts)
 
-    import nianbao.present.session  # noqa: F401  (pandas, seaborn, nbformat, the renderers)
+    import nianbao.present.session  # noqa: F401  (pandas, nbformat, the renderers)
     from nianbao.run.warm import settle
 
     _settings.clear()
