@@ -22,6 +22,7 @@ import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -58,10 +59,34 @@ def css(font: FontInfo, faces: PrintFaces | None = None) -> str:
 
 
 @functools.cache
-def _exporter():
+def _exporter_class() -> type:
+    """nbconvert's HTML exporter without its last pass, which parses the whole page with BeautifulSoup (the charts'
+    PNG included) to give an image without alt text a placeholder and JupyterLab's cells a ``tabindex``, then
+    writes the page out again: half of the time of a page. The package's pages have neither: every image is a
+    chart with its text alternative as alt text, and the template is the classic one."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    exporter = HTMLExporter(
+    class Exporter(HTMLExporter):
+        def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None, **kw: Any) -> tuple[str, dict]:  # type: ignore[override]
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name", None))
+            self.register_filter(
+                "highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            )
+            resources = self._init_resources(resources)
+            data_types = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+            self.register_filter("filter_data_type", data_types)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return Exporter
+
+
+@functools.cache
+def _exporter():
+    exporter = _exporter_class()(
         template_name="nianbao",
         extra_template_basedirs=[str(TEMPLATES_DIR)],
     )
