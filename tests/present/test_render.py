@@ -56,6 +56,14 @@ class TestToHtml:
         render.to_html(_notebook(), "标题", FONT)
         assert len(validated) == 1
 
+    def test_the_page_is_the_templates_output_not_parsed_again(self, monkeypatch):
+        import bs4
+
+        parsed = []
+        monkeypatch.setattr(bs4.BeautifulSoup, "__init__", lambda self, markup="", *a, **k: parsed.append(markup))
+        html = render.to_html(_notebook(), "标题", FONT)
+        assert parsed == [] and '<meta charset="utf-8">' in html  # as the template writes it (BeautifulSoup: "…/>")
+
 
 class TestAssemble:
     def test_published_order_with_prose_and_sections(self, dongyang):
