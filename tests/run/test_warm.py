@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -107,7 +108,8 @@ class TestHandedOff:
                 kernel.run_code(
                     "import os, sys\n"
                     f"assert os.getpid() == {handoffs[0].pid} and os.getcwd() == {str(tmp_path)!r}\n"
-                    "assert {'pandas', 'seaborn', 'nianbao.present.session'} <= set(sys.modules)",  # prepared as it started
+                    "assert {'pandas', 'seaborn', 'nianbao.present.session'} <= set(sys.modules)\n"  # prepared as it started
+                    f"assert os.sched_getaffinity(0) == {os.sched_getaffinity(0)!r}",  # on every core again once prepared
                     timeout=60,
                 )
         assert not any(Path(f"/proc/{h.pid}").exists() for h in handoffs)  # shut down and reaped

@@ -100,6 +100,7 @@ thread and opens nothing, so that forking after is safe."""
 
 
 PREPARE = "from nianbao.run import kernel_state; kernel_state.prepare()"  # what a report's kernel runs as it starts
+PREPARE_SPARING = "from nianbao.run import kernel_state; kernel_state.prepare(spare_a_core=True)"  # (handed_off)
 
 
 def warm_up() -> None:
@@ -142,10 +143,11 @@ def adopt(handoff: Handoff) -> Kernel:
 @contextlib.contextmanager
 def handed_off(count: int) -> Iterator[list[Handoff]]:
     """``count`` warm kernels started here for other processes to take over (``adopt``: a batch's workers): each
-    imports what the notebooks need as it starts, while this process goes on. They are shut down, and their
-    processes reaped, when the block ends, whoever ran them."""
+    imports what the notebooks need as it starts, while this process goes on, on every core but one: that one is
+    left to the fork server, whose imports the workers wait for. They are shut down, and their processes reaped,
+    when the block ends, whoever ran them."""
     with contextlib.ExitStack() as stack:
-        kernels = [stack.enter_context(Kernel(startup=PREPARE)) for _ in range(count)]
+        kernels = [stack.enter_context(Kernel(startup=PREPARE_SPARING)) for _ in range(count)]
         for kernel in kernels:
             kernel.start()
         yield [kernel.handoff() for kernel in kernels]
