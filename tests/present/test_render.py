@@ -223,7 +223,7 @@ class TestCollectorPaused:
         from weasyprint import HTML
 
         seen = []
-        monkeypatch.setattr(HTML, "write_pdf", lambda self, target: seen.append(gc.isenabled()))
+        monkeypatch.setattr(HTML, "write_pdf", lambda self, target, **options: seen.append(gc.isenabled()))
         render.write_pdf("<p>年度报告</p>", tmp_path / "r.pdf", base_url=tmp_path)
         assert seen == [False] and gc.isenabled()
         with pytest.raises(RuntimeError), render.collector_paused():
@@ -240,3 +240,24 @@ class TestCollectorPaused:
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+
+class TestFontConfig:
+    def test_every_pdf_of_a_process_is_printed_with_one_font_configuration(self, monkeypatch, tmp_path):
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        used = []
+        monkeypatch.setattr(HTML, "write_pdf", lambda self, target, font_config=None: used.append(font_config))
+        render.write_pdf("<p>甲</p>", tmp_path / "a.pdf", base_url=tmp_path)
+        render.write_pdf("<p>乙</p>", tmp_path / "b.pdf", base_url=tmp_path)
+        assert used[0] is used[1] and isinstance(used[0], FontConfiguration)
+
+    def test_the_same_pdf_as_with_a_configuration_of_its_own(self, tmp_path):
+        from weasyprint import HTML
+
+        page = "<h1 style=\"font-family: 'Noto Serif CJK SC'\">年度报告</h1><table><tr><td>表三</td><td>1</td></tr></table>"
+        render.write_pdf("<p>先印一份</p>", tmp_path / "first.pdf", base_url=tmp_path)
+        render.write_pdf(page, tmp_path / "shared.pdf", base_url=tmp_path)
+        HTML(string=page, base_url=str(tmp_path)).write_pdf(str(tmp_path / "own.pdf"))
+        assert (tmp_path / "shared.pdf").read_bytes() == (tmp_path / "own.pdf").read_bytes()
