@@ -52,8 +52,8 @@ def settle() -> None:
     the garbage collector's scans for the rest of its life (``gc.freeze``): each collection of a report's garbage
     would otherwise walk all of it again, about a tenth of a report's CPU time. A kernel does the same once it has
     imported what the notebooks need (``kernel_state.prepare``). The young generations are collected first, where
-    the garbage of the imports is: a full collection here walked every object imported (0.16 s in a fork server,
-    0.08 s in a kernel) to find none in the fork server and 71 in a kernel."""
+    the garbage of the imports is: a full collection here walked every object imported (0.16 s in a fork server)
+    and found next to none."""
     gc.collect(1)
     gc.freeze()
 
