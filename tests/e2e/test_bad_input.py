@@ -528,6 +528,7 @@ class TestExecutionFailures:
     )
     def test_stopped_by_a_signal(self, broken, send, code, says):
         before = tree_digest(broken / "outputs/dongyang/2017")
+        _set_cell(broken, "10_proactive.ipynb", 3, "import time\ntime.sleep(30)")  # still executing when signalled
         process, output = self._start_and_signal(broken, send)
         assert process.returncode == code, output
         assert says in output and "Traceback" not in output
