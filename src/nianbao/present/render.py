@@ -335,12 +335,12 @@ def write_pdf(html: str, path: Path, base_url: Path) -> list[str]:
     refused: list[str] = []
     fetcher = _build_folder_fetcher(Path(base_url), refused)
     with collector_paused():
-        HTML(string=html, base_url=str(base_url), url_fetcher=fetcher).write_pdf(str(path), font_config=font_config())
+        HTML(string=html, base_url=str(base_url), url_fetcher=fetcher).write_pdf(str(path), font_config=_font_config())
     return list(dict.fromkeys(refused))
 
 
 @functools.cache
-def font_config():
+def _font_config():
     """WeasyPrint's font configuration (fontconfig's configuration and Pango's map of the fonts it opened), made
     once in a process and kept for every report it prints: made anew for each report, it loaded fontconfig's
     configuration and opened and measured the CJK faces again (a tenth of a report's PDF time). The PDF is the same,
@@ -371,4 +371,4 @@ def warm_up() -> None:
     from weasyprint import HTML
 
     _exporter()
-    HTML(string='<p style="font-family: serif">年度报告</p>').write_pdf(font_config=font_config())
+    HTML(string='<p style="font-family: serif">年度报告</p>').write_pdf(font_config=_font_config())
