@@ -9,7 +9,7 @@ process and kept across the reports the process runs.
   whose report raised is shut down and the next report starts a new one, so that nothing a failed run left (a
   half-run cell, a dead or timed-out kernel) is reused;
 - Great Expectations, its context and the suites (``checks.validate`` caches them per process);
-- WeasyPrint and the fonts (imported once per process).
+- WeasyPrint and its font configuration (imported and made once per process: ``render._font_config``).
 
 ``enable()`` turns it on for the process (batch workers, Dask workers, ``nianbao watch``); otherwise every report
 starts a kernel of its own and shuts it down after (``nianbao run BODY YEAR``: one report per process anyway).
